@@ -1,0 +1,49 @@
+"""Choices used by the access-control core."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a member of staff does in a delegation; it decides what they may read and write."""
+
+    FIELD_DELEGATE = "field_delegate", _("Field delegate")
+    ARMED_FORCES_SPECIALIST = "armed_forces_specialist", _("Armed-forces specialist")
+    POLICE_SPECIALIST = "police_specialist", _("Police & gendarmerie specialist")
+    HEAD_OF_DELEGATION = "head_of_delegation", _("Head of delegation")
+    HQ_ANALYST = "hq_analyst", _("Headquarters analyst")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that read and write the dialogue held in their own delegation's compartment.
+CONTENT_ROLES = frozenset(
+    {
+        Role.FIELD_DELEGATE,
+        Role.ARMED_FORCES_SPECIALIST,
+        Role.POLICE_SPECIALIST,
+        Role.HEAD_OF_DELEGATION,
+        Role.HQ_ANALYST,
+    }
+)
+# Roles that also read the non-restricted records of every delegation.
+ORGANISATION_READ_ROLES = frozenset({Role.HQ_ANALYST})
+
+
+class ChangeAction(models.TextChoices):
+    """What a change-log entry records."""
+
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    RESTORE = "restore", _("Restored")
+    CONFLICT = "conflict", _("Edit refused (conflict)")
+
+
+class AccessScope(models.TextChoices):
+    """Whether a kind of record is shared across the organisation or held in a compartment."""
+
+    ORGANISATION = "organisation", _("Organisation-wide reference data")
+    COMPARTMENT = "compartment", _("Held in a delegation's compartment")

@@ -1,0 +1,175 @@
+"""The base every record stands on, the compartments that decide who sees it, and the change log."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pourparler.core.access import RestrictedManager
+from pourparler.core.choices import AccessScope, ChangeAction, Role
+from pourparler.core.ids import uuid7
+
+
+class User(AbstractUser):
+    """A member of staff who signs in: a delegate, a specialist, an analyst, an auditor."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def display_name(self) -> str:
+        """Return the name staff know this colleague by."""
+        return self.get_full_name() or self.username
+
+
+class Record(models.Model):
+    """Abstract base of every domain record.
+
+    It brings a UUID made where the record is born, who created and last changed it and
+    when, a version for optimistic concurrency, a soft-delete tombstone, the compartment
+    (delegation) that holds it and an optional restriction to named members.
+    Writes go through ``pourparler.core.services``; reads through ``visible_to(user)``.
+    """
+
+    # Whether rows of this model are reference data shared across the organisation
+    # or belong to a delegation's compartment.
+    access_scope: ClassVar[str] = AccessScope.COMPARTMENT
+    # Foreign keys whose target must also be visible for this row to be visible
+    # (a position is only visible if its person and bearer are).
+    access_via: ClassVar[tuple[str, ...]] = ()
+    # Fields left out of change-log snapshots (derived data such as search folds).
+    changelog_exclude: ClassVar[tuple[str, ...]] = ()
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    compartment = models.ForeignKey(
+        "core.Delegation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The delegation whose compartment holds this record."),
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text=_("Only the named members may see this record."),
+    )
+    restricted_to = models.ManyToManyField("core.User", blank=True, related_name="+")
+
+    objects = RestrictedManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        """Say whether this record carries a tombstone."""
+        return self.deleted_at is not None
+
+
+class Delegation(Record):
+    """Our office covering one or more countries; each delegation is a compartment.
+
+    Headquarters is a delegation too (``is_headquarters``): it holds what the
+    headquarters unit records itself.
+    """
+
+    access_scope = AccessScope.ORGANISATION
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    countries = models.ManyToManyField("geo.Country", blank=True, related_name="delegations")
+    is_headquarters = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(Record):
+    """A posting of a member of staff to a delegation with a role, from a date to a date.
+
+    Staff rotate every one to two years: a membership that has ended no longer opens the
+    compartment.
+    """
+
+    access_scope = AccessScope.ORGANISATION
+
+    user = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="memberships")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    starts_on = models.DateField(default=datetime.date.today)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["delegation__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.delegation}"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        """Say whether the posting is in force on the given day."""
+        today = today or timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class ChangeLogEntry(models.Model):
+    """One create, update, delete or refused edit, written in the same transaction as the change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "core.User", null=True, on_delete=models.PROTECT, related_name="changes_made"
+    )
+    # The user name as it was, so the entry stays readable after a rename.
+    actor_name = models.CharField(max_length=150)
+    request_id = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=16, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.UUIDField(db_index=True)
+    object_version = models.PositiveIntegerField()
+    compartment = models.ForeignKey(
+        Delegation, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name_plural = "change log entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id}"
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """List (field, before, after) for every field whose value differs."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

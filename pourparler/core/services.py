@@ -1,0 +1,225 @@
+"""The one write path every domain service builds on.
+
+Each function runs inside one transaction, bumps the version, re-checks permission
+after writing (so a write that would leave the record out of the actor's reach is
+rolled back) and writes the change-log entry in the same transaction.
+Domain apps wrap these in ``do_<verb>_<noun>(..., *, actor)`` functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from pourparler.core.access import Action
+from pourparler.core.choices import ChangeAction
+from pourparler.core.context import current_request_id
+from pourparler.core.models import ChangeLogEntry, Record, User
+
+_R = TypeVar("_R", bound=Record)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+# Bookkeeping fields that every record has; they are logged but never set by callers.
+_BOOKKEEPING = frozenset(
+    {"id", "created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
+     "deleted_by"}
+)
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the editor loaded it; the edit was refused."""
+
+    def __init__(self, current: Record, attempted: Mapping[str, Any]) -> None:
+        super().__init__(f"{current._meta.label} {current.pk} is at version {current.version}")
+        self.current = current
+        self.attempted = dict(attempted)
+
+
+class RecordGone(Exception):
+    """The record was deleted while someone was editing it."""
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """Return a JSON-ready picture of a record's fields, for the change log."""
+    exclude = set(getattr(obj, "changelog_exclude", ()))
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = field.value_from_object(obj)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if field.name in exclude:
+                continue
+            data[field.name] = sorted(str(pk) for pk in getattr(obj, field.name).values_list(
+                "pk", flat=True))
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+
+
+def write_service(func: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run a domain write service in one transaction; record a refused edit after rollback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except EditConflict as conflict:
+            if not transaction.get_connection().in_atomic_block:
+                actor = kwargs.get("actor")
+                _log_conflict(conflict, actor if isinstance(actor, User) else None)
+            raise
+
+    return wrapper
+
+
+def ensure_permitted(obj: Record, actor: User, action: Action = "change") -> None:
+    """Raise PermissionDenied unless the actor may reach the record for this action."""
+    model = type(obj)
+    if not model.objects.visible_to(actor, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied("You may not change this record.")
+
+
+def _log(obj: Record, action: str, before: dict[str, Any] | None,
+         after: dict[str, Any] | None, actor: User | None) -> ChangeLogEntry:
+    return ChangeLogEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "system",
+        request_id=current_request_id(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        object_version=obj.version,
+        compartment_id=obj.compartment_id,
+        before=before,
+        after=after,
+    )
+
+
+def _log_conflict(conflict: EditConflict, actor: User | None) -> None:
+    current = conflict.current
+    before = snapshot(current)
+    attempted = {**before, **json.loads(json.dumps(conflict.attempted, cls=DjangoJSONEncoder,
+                                                   default=str))}
+    with transaction.atomic():
+        _log(current, ChangeAction.CONFLICT, before, attempted, actor)
+
+
+def _set_m2m(obj: Record, m2m: Mapping[str, Iterable[Any]] | None) -> None:
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(list(values))
+
+
+def _keep_actor_in_restriction(obj: Record, actor: User) -> None:
+    if obj.restricted and not obj.restricted_to.filter(pk=actor.pk).exists():
+        obj.restricted_to.add(actor)
+
+
+def create_record(obj: _R, *, actor: User,
+                  m2m: Mapping[str, Iterable[Any]] | None = None) -> _R:
+    """Insert a new record, its many-to-many links, and a change-log entry."""
+    now = timezone.now()
+    with transaction.atomic():
+        obj.created_by = obj.updated_by = actor
+        obj.created_at = obj.updated_at = now
+        obj.version = 1
+        obj.full_clean(exclude=list(m2m or ()))
+        obj.save(force_insert=True)
+        _set_m2m(obj, m2m)
+        _keep_actor_in_restriction(obj, actor)
+        ensure_permitted(obj, actor, "change")
+        _log(obj, ChangeAction.CREATE, None, snapshot(obj), actor)
+    return obj
+
+
+def _lock(obj: _R) -> _R:
+    model = type(obj)
+    try:
+        return model.objects.select_for_update().alive().get(pk=obj.pk)  # type: ignore[no-any-return]
+    except model.DoesNotExist:
+        raise RecordGone(f"{model._meta.verbose_name} was deleted.") from None
+
+
+def update_record(obj: _R, *, actor: User, expected_version: int,
+                  changes: Mapping[str, Any],
+                  m2m: Mapping[str, Iterable[Any]] | None = None) -> _R:
+    """Apply changes to a record the editor saw at ``expected_version``.
+
+    Raises EditConflict when the stored version moved on: nothing is overwritten.
+    """
+    if _BOOKKEEPING & set(changes):
+        raise ValueError("Bookkeeping fields are set by the service layer only.")
+    with transaction.atomic():
+        current = _lock(obj)
+        ensure_permitted(current, actor, "change")
+        if current.version != expected_version:
+            attempted = dict(changes)
+            for name, values in (m2m or {}).items():
+                attempted[name] = sorted(str(getattr(v, "pk", v)) for v in values)
+            raise EditConflict(current, attempted)
+        before = snapshot(current)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=list(m2m or ()))
+        current.version = expected_version + 1
+        current.updated_by = actor
+        current.updated_at = timezone.now()
+        current.save()
+        _set_m2m(current, m2m)
+        _keep_actor_in_restriction(current, actor)
+        ensure_permitted(current, actor, "change")
+        _log(current, ChangeAction.UPDATE, before, snapshot(current), actor)
+    return current
+
+
+def delete_record(obj: _R, *, actor: User, expected_version: int) -> _R:
+    """Put a tombstone on a record; nothing is erased, and the deletion is logged."""
+    with transaction.atomic():
+        current = _lock(obj)
+        ensure_permitted(current, actor, "change")
+        if current.version != expected_version:
+            raise EditConflict(current, {"deleted_at": "(delete requested)"})
+        before = snapshot(current)
+        now = timezone.now()
+        current.deleted_at = now
+        current.deleted_by = actor
+        current.updated_at = now
+        current.updated_by = actor
+        current.version = expected_version + 1
+        current.save()
+        _log(current, ChangeAction.DELETE, before, snapshot(current), actor)
+    return current
+
+
+def seed_reference_records(model: type[_R], rows: Iterable[dict[str, Any]], *, key: str) -> int:
+    """Add reference rows (countries, topics) that are missing, logged as made by the system.
+
+    Rows already present (matched on ``key``) are left alone, so seeding twice adds nothing.
+    """
+    with transaction.atomic():
+        existing = set(model.objects.values_list(key, flat=True))
+        fresh = [model(**row) for row in rows if row[key] not in existing]
+        if not fresh:
+            return 0
+        model.objects.bulk_create(fresh)
+        content_type = ContentType.objects.get_for_model(model)
+        request_id = current_request_id()
+        ChangeLogEntry.objects.bulk_create(
+            ChangeLogEntry(
+                actor=None, actor_name="system", request_id=request_id,
+                action=ChangeAction.CREATE, content_type=content_type, object_id=obj.pk,
+                object_version=obj.version, compartment_id=None, before=None,
+                after=snapshot(obj),
+            )
+            for obj in fresh
+        )
+    return len(fresh)

@@ -12,8 +12,9 @@ class BearerKind(models.TextChoices):
     ARMED_FORCES = "armed_forces", _("State armed forces")
     POLICE = "police", _("Police")
     GENDARMERIE = "gendarmerie", _("Gendarmerie")
-    OTHER_LAW_ENFORCEMENT = "other_law_enforcement", _(
-        "Other law enforcement (border guards, customs, prison service)"
+    OTHER_LAW_ENFORCEMENT = (
+        "other_law_enforcement",
+        _("Other law enforcement (border guards, customs, prison service)"),
     )
     NON_STATE_ARMED_GROUP = "non_state_armed_group", _("Non-State armed group")
     MILITIA = "militia", _("Pro-government militia or paramilitary")

@@ -137,7 +137,9 @@ class Unit(Record):
     name = models.CharField(max_length=200)
     echelon = models.CharField(max_length=16, choices=Echelon.choices, default=Echelon.OTHER)
     level = models.CharField(
-        max_length=16, choices=Level.choices, default=Level.TACTICAL,
+        max_length=16,
+        choices=Level.choices,
+        default=Level.TACTICAL,
         help_text=_("The level at which contacts with this unit usually sit."),
     )
     location = models.CharField(max_length=200, blank=True)

@@ -120,8 +120,7 @@ class RestrictedQuerySet(models.QuerySet[_R]):
             parent = model._meta.get_field(parent_name).related_model
             visible_parents = parent.objects.visible_to(user, "view").values("pk")  # type: ignore[union-attr]
             qs = qs.filter(
-                Q(**{f"{parent_name}__isnull": True})
-                | Q(**{f"{parent_name}__in": visible_parents})
+                Q(**{f"{parent_name}__isnull": True}) | Q(**{f"{parent_name}__in": visible_parents})
             )
         return qs
 

@@ -19,10 +19,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from pourparler.core.access import Action
+from pourparler.core.access import Action, forget_clearance
 from pourparler.core.choices import ChangeAction
 from pourparler.core.context import current_request_id
-from pourparler.core.models import ChangeLogEntry, Record, User
+from pourparler.core.models import ChangeLogEntry, Delegation, Membership, Record, User
 
 _R = TypeVar("_R", bound=Record)
 _P = ParamSpec("_P")
@@ -30,8 +30,16 @@ _T = TypeVar("_T")
 
 # Bookkeeping fields that every record has; they are logged but never set by callers.
 _BOOKKEEPING = frozenset(
-    {"id", "created_at", "created_by", "updated_at", "updated_by", "version", "deleted_at",
-     "deleted_by"}
+    {
+        "id",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "version",
+        "deleted_at",
+        "deleted_by",
+    }
 )
 
 
@@ -60,8 +68,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         for field in obj._meta.many_to_many:
             if field.name in exclude:
                 continue
-            data[field.name] = sorted(str(pk) for pk in getattr(obj, field.name).values_list(
-                "pk", flat=True))
+            data[field.name] = sorted(
+                str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True)
+            )
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
 
 
@@ -89,8 +98,13 @@ def ensure_permitted(obj: Record, actor: User, action: Action = "change") -> Non
         raise PermissionDenied("You may not change this record.")
 
 
-def _log(obj: Record, action: str, before: dict[str, Any] | None,
-         after: dict[str, Any] | None, actor: User | None) -> ChangeLogEntry:
+def _log(
+    obj: Record,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: User | None,
+) -> ChangeLogEntry:
     return ChangeLogEntry.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor else "system",
@@ -108,8 +122,10 @@ def _log(obj: Record, action: str, before: dict[str, Any] | None,
 def _log_conflict(conflict: EditConflict, actor: User | None) -> None:
     current = conflict.current
     before = snapshot(current)
-    attempted = {**before, **json.loads(json.dumps(conflict.attempted, cls=DjangoJSONEncoder,
-                                                   default=str))}
+    attempted = {
+        **before,
+        **json.loads(json.dumps(conflict.attempted, cls=DjangoJSONEncoder, default=str)),
+    }
     with transaction.atomic():
         _log(current, ChangeAction.CONFLICT, before, attempted, actor)
 
@@ -124,8 +140,7 @@ def _keep_actor_in_restriction(obj: Record, actor: User) -> None:
         obj.restricted_to.add(actor)
 
 
-def create_record(obj: _R, *, actor: User,
-                  m2m: Mapping[str, Iterable[Any]] | None = None) -> _R:
+def create_record(obj: _R, *, actor: User, m2m: Mapping[str, Iterable[Any]] | None = None) -> _R:
     """Insert a new record, its many-to-many links, and a change-log entry."""
     now = timezone.now()
     with transaction.atomic():
@@ -149,9 +164,14 @@ def _lock(obj: _R) -> _R:
         raise RecordGone(f"{model._meta.verbose_name} was deleted.") from None
 
 
-def update_record(obj: _R, *, actor: User, expected_version: int,
-                  changes: Mapping[str, Any],
-                  m2m: Mapping[str, Iterable[Any]] | None = None) -> _R:
+def update_record(
+    obj: _R,
+    *,
+    actor: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+) -> _R:
     """Apply changes to a record the editor saw at ``expected_version``.
 
     Raises EditConflict when the stored version moved on: nothing is overwritten.
@@ -215,11 +235,128 @@ def seed_reference_records(model: type[_R], rows: Iterable[dict[str, Any]], *, k
         request_id = current_request_id()
         ChangeLogEntry.objects.bulk_create(
             ChangeLogEntry(
-                actor=None, actor_name="system", request_id=request_id,
-                action=ChangeAction.CREATE, content_type=content_type, object_id=obj.pk,
-                object_version=obj.version, compartment_id=None, before=None,
+                actor=None,
+                actor_name="system",
+                request_id=request_id,
+                action=ChangeAction.CREATE,
+                content_type=content_type,
+                object_id=obj.pk,
+                object_version=obj.version,
+                compartment_id=None,
+                before=None,
                 after=snapshot(obj),
             )
             for obj in fresh
         )
     return len(fresh)
+
+
+def require_visible(model: type[_R], records: Iterable[Any], actor: User) -> list[_R]:
+    """Return the given records (or ids) if the actor may see every one, else refuse.
+
+    Linking a record to something the actor cannot see would leak its existence.
+    """
+    ids = {getattr(r, "pk", r) for r in records}
+    if not ids:
+        return []
+    found = list(model.objects.visible_to(actor).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise PermissionDenied("A linked record does not exist or is not visible to you.")
+    return found
+
+
+def _log_user_change(
+    user: User, action: str, before: dict[str, Any] | None, actor: User | None
+) -> None:
+    after = snapshot(user)
+    after.pop("password", None)
+    if before:
+        before.pop("password", None)
+    ChangeLogEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "system",
+        request_id=current_request_id(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=user.pk,
+        object_version=1,
+        compartment_id=None,
+        before=before,
+        after=after,
+    )
+
+
+@write_service
+def do_create_user(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_superuser: bool = False,
+) -> User:
+    """Open an account for a member of staff (the password is stored as an Argon2 hash)."""
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _log_user_change(user, ChangeAction.CREATE, None, actor)
+    return user
+
+
+@write_service
+def do_create_delegation(
+    *,
+    actor: User | None,
+    name: str,
+    code: str,
+    countries: Iterable[Any] = (),
+    is_headquarters: bool = False,
+) -> Delegation:
+    """Open a delegation, which is also a compartment."""
+    delegation = Delegation(name=name, code=code, is_headquarters=is_headquarters)
+    if actor is None:
+        # Only the bootstrap (an empty database, from the command line) opens
+        # delegations without an actor; it is logged as the system.
+        delegation.full_clean()
+        delegation.save(force_insert=True)
+        delegation.countries.set(list(countries))
+        _log(delegation, ChangeAction.CREATE, None, snapshot(delegation), None)
+        return delegation
+    return create_record(delegation, actor=actor, m2m={"countries": list(countries)})
+
+
+@write_service
+def do_post_member(
+    *,
+    actor: User | None,
+    user: User,
+    delegation: Delegation,
+    role: str,
+    starts_on: Any = None,
+    ends_on: Any = None,
+) -> Membership:
+    """Post a member of staff to a delegation with a role."""
+    membership = Membership(user=user, delegation=delegation, role=role, ends_on=ends_on)
+    if starts_on is not None:
+        membership.starts_on = starts_on
+    if actor is None:
+        membership.full_clean()
+        membership.save(force_insert=True)
+        _log(membership, ChangeAction.CREATE, None, snapshot(membership), None)
+    else:
+        create_record(membership, actor=actor)
+    forget_clearance(user)
+    return membership

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
 from pourparler.core.choices import AccessScope

@@ -12,7 +12,7 @@ from pourparler.core.models import Record
 class Country(Record):
     """A country or territory, identified by its ISO 3166-1 code.
 
-    Codes in the user-assigned ranges (AA, QM–QZ, XA–XZ, ZZ) name fictional or
+    Codes in the user-assigned ranges (AA, QM to QZ, XA to XZ, ZZ) name fictional or
     not-yet-coded places, such as the countries of the demo world.
     """
 

@@ -41,8 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     held_people = (
         Position.objects.visible_to(user)
-        .filter(person__relationships__holder=user, person__relationships__deleted_at__isnull=True,
-                person__relationships__until__isnull=True, ends_on__isnull=True)
+        .filter(
+            person__relationships__holder=user,
+            person__relationships__deleted_at__isnull=True,
+            person__relationships__until__isnull=True,
+            ends_on__isnull=True,
+        )
         .values("bearer_id")
     )
     my_bearers = WeaponBearer.objects.visible_to(user).filter(pk__in=held_people).order_by("name")

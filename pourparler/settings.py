@@ -35,6 +35,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+# pytest (8.2+) sets PYTEST_VERSION before anything imports these settings.
+TESTING = env_bool("POURPARLER_TESTING") or "PYTEST_VERSION" in os.environ
 DATA_DIR = Path(env_str("POURPARLER_DATA_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("POURPARLER_DEBUG", False)
 # Demo mode relaxes what a demonstration on a laptop cannot have (second factor, TLS),
@@ -43,7 +45,7 @@ DEMO_MODE = env_bool("POURPARLER_DEMO", False)
 
 SECRET_KEY = env_str("POURPARLER_SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or DEMO_MODE or env_bool("POURPARLER_TESTING"):
+    if DEBUG or DEMO_MODE or TESTING:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured("Set POURPARLER_SECRET_KEY (see .env.example).")
@@ -112,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
-    if env_bool("POURPARLER_DB_POOL", True) and not env_bool("POURPARLER_TESTING"):
+    if env_bool("POURPARLER_DB_POOL", True) and not TESTING:
         DATABASES["default"]["OPTIONS"]["pool"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -121,7 +123,7 @@ AUTH_USER_MODEL = "core.User"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-if env_bool("POURPARLER_TESTING"):
+if TESTING:
     # Tests create many users; a fast hasher keeps the suite quick. Never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -161,9 +163,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-if env_bool("POURPARLER_TESTING"):
+if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or env_bool("POURPARLER_TESTING")
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ Domain apps wrap these in ``do_<verb>_<noun>(..., *, actor)`` functions.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -41,6 +42,9 @@ _BOOKKEEPING = frozenset(
         "deleted_by",
     }
 )
+
+
+_service_depth: contextvars.ContextVar[int] = contextvars.ContextVar("service_depth", default=0)
 
 
 class EditConflict(Exception):
@@ -79,14 +83,18 @@ def write_service(func: Callable[_P, _T]) -> Callable[_P, _T]:
 
     @functools.wraps(func)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        token = _service_depth.set(_service_depth.get() + 1)
         try:
             with transaction.atomic():
                 return func(*args, **kwargs)
         except EditConflict as conflict:
-            if not transaction.get_connection().in_atomic_block:
+            # Only the outermost service records the refusal, after its own rollback.
+            if _service_depth.get() == 1:
                 actor = kwargs.get("actor")
                 _log_conflict(conflict, actor if isinstance(actor, User) else None)
             raise
+        finally:
+            _service_depth.reset(token)
 
     return wrapper
 

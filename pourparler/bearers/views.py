@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from pourparler.bearers.choices import BearerKind, Level
@@ -18,6 +18,7 @@ from pourparler.bearers.models import (
     WeaponBearer,
 )
 from pourparler.core.access import get_visible_or_404
+from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.text import fold
 from pourparler.dialogue.choices import FollowUpStatus
@@ -27,7 +28,7 @@ from pourparler.people.models import Position
 from pourparler.ui.paging import page_of, query_without_page
 
 
-def bearer_list(request: HttpRequest) -> HttpResponse:
+def bearer_list(request: AuthedRequest) -> HttpResponse:
     """List bearers, filtered by kind, country, delegation and a name or alias."""
     user = request.user
     bearers = WeaponBearer.objects.visible_to(user).prefetch_related(
@@ -78,7 +79,7 @@ def _unit_tree(units: list[Unit]) -> list[dict[str, Any]]:
     return build(None)
 
 
-def bearer_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """Show a bearer's profile: structure, people by level, dialogue and what is open."""
     user = request.user
     bearer = get_visible_or_404(WeaponBearer, user, pk)

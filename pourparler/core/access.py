@@ -62,7 +62,7 @@ def clearance_for(user: Any, *, today: datetime.date | None = None) -> Clearance
         return None
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None and today is None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     day = today or timezone.localdate()
     membership_model = apps.get_model("core", "Membership")
     postings = membership_model.objects.filter(
@@ -154,12 +154,12 @@ class RestrictedManager(models.Manager[_R]):
 
 
 def get_visible_or_404(
-    queryset: models.QuerySet[_R] | type[_R], user: Any, pk: Any, action: Action = "view"
+    queryset: RestrictedQuerySet[_R] | type[_R], user: Any, pk: Any, action: Action = "view"
 ) -> _R:
     """Fetch one record the user may reach, or raise the same 404 as a missing one."""
     if isinstance(queryset, type):
-        queryset = queryset.objects.all()  # type: ignore[attr-defined]
+        queryset = queryset.objects.get_queryset()
     try:
-        return queryset.visible_to(user, action).get(pk=pk)  # type: ignore[attr-defined,no-any-return]
+        return queryset.visible_to(user, action).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.") from None

@@ -75,7 +75,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             data[field.name] = sorted(
                 str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True)
             )
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 def write_service(func: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -167,7 +167,7 @@ def create_record(obj: _R, *, actor: User, m2m: Mapping[str, Iterable[Any]] | No
 def _lock(obj: _R) -> _R:
     model = type(obj)
     try:
-        return model.objects.select_for_update().alive().get(pk=obj.pk)  # type: ignore[no-any-return]
+        return model.objects.select_for_update().filter(deleted_at__isnull=True).get(pk=obj.pk)
     except model.DoesNotExist:
         raise RecordGone(f"{model._meta.verbose_name} was deleted.") from None
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for, get_visible_or_404
+from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.services import EditConflict, RecordGone
 from pourparler.dialogue.choices import InteractionKind
@@ -46,7 +47,7 @@ def _parse_date(value: str) -> datetime.date | None:
         return None
 
 
-def interaction_list(request: HttpRequest) -> HttpResponse:
+def interaction_list(request: AuthedRequest) -> HttpResponse:
     """List the interactions the user may see, newest first, with filters."""
     user = request.user
     interactions = Interaction.objects.visible_to(user).select_related("compartment")
@@ -90,7 +91,7 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dialogue/interaction_list.html", context)
 
 
-def interaction_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def interaction_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """Show one interaction, or the same 404 as a missing one if the user may not see it."""
     user = request.user
     interaction = get_visible_or_404(
@@ -120,7 +121,7 @@ def _writable_staff(user: Any) -> Any:
     return staff_of(clearance.write_compartments if clearance else [])
 
 
-def interaction_create(request: HttpRequest) -> HttpResponse:
+def interaction_create(request: AuthedRequest) -> HttpResponse:
     """Quick entry: an interaction with its participants, topics and follow-ups in one go."""
     user = request.user
     clearance = clearance_for(user)
@@ -154,7 +155,7 @@ def _conflict_rows(form: InteractionForm, current: Interaction, user: Any) -> li
         field = form.fields[name]
         theirs = current_form.initial.get(name)
         yours = form.cleaned_data.get(name)
-        if hasattr(yours, "all") or isinstance(yours, list | tuple):
+        if yours is not None and (hasattr(yours, "all") or isinstance(yours, list | tuple)):
             yours_keys = sorted(str(getattr(v, "pk", v)) for v in yours)
             theirs_keys = sorted(str(getattr(v, "pk", v)) for v in (theirs or []))
             if yours_keys == theirs_keys:
@@ -184,7 +185,7 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def interaction_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def interaction_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     """Edit an interaction; a stale edit is refused and both versions are shown."""
     user = request.user
     interaction = get_visible_or_404(Interaction, user, pk)
@@ -233,7 +234,7 @@ def interaction_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_POST
-def interaction_delete(request: HttpRequest, pk: str) -> HttpResponse:
+def interaction_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     """Put a tombstone on an interaction (nothing is erased; the deletion is logged)."""
     user = request.user
     interaction = get_visible_or_404(Interaction, user, pk)
@@ -251,7 +252,7 @@ def interaction_delete(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_POST
-def follow_up_complete(request: HttpRequest, pk: str) -> HttpResponse:
+def follow_up_complete(request: AuthedRequest, pk: str) -> HttpResponse:
     """Mark a follow-up done."""
     user = request.user
     follow_up = get_visible_or_404(FollowUp, user, pk)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from pourparler.core.access import get_visible_or_404
+from pourparler.core.http import AuthedRequest
 from pourparler.core.text import fold
 from pourparler.dialogue.models import Interaction
 from pourparler.people.models import Person, PersonName, Position, Relationship
 from pourparler.ui.paging import page_of, query_without_page
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     """List the people the user may see, searchable by any of their names."""
     user = request.user
     people = Person.objects.visible_to(user).select_related("compartment")
@@ -28,7 +29,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_list.html", context)
 
 
-def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def person_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """Show a person: names, posts held, who knows them, recent contacts."""
     user = request.user
     person = get_visible_or_404(Person, user, pk)

@@ -67,16 +67,25 @@ class World:
 def build_world() -> World:
     """Create three delegations and the seven personas."""
     world = World()
-    for code, name, is_hq in (("hq", "Headquarters", True), ("varnia", "Varnia", False),
-                              ("kestria", "Kestria", False)):
+    for code, name, is_hq in (
+        ("hq", "Headquarters", True),
+        ("varnia", "Varnia", False),
+        ("kestria", "Kestria", False),
+    ):
         world.delegations[code] = do_create_delegation(
             actor=None, name=name, code=code, is_headquarters=is_hq
         )
     for username, code, role in STAFF:
-        user = do_create_user(actor=None, username=username, password=PASSWORD,
-                              first_name=username.capitalize())
-        do_post_member(actor=None, user=user, delegation=world.delegations[code], role=role,
-                       starts_on=datetime.date(2020, 1, 1))
+        user = do_create_user(
+            actor=None, username=username, password=PASSWORD, first_name=username.capitalize()
+        )
+        do_post_member(
+            actor=None,
+            user=user,
+            delegation=world.delegations[code],
+            role=role,
+            starts_on=datetime.date(2020, 1, 1),
+        )
         world.users[username] = user
     return world
 
@@ -87,31 +96,45 @@ def make_bearer(actor: User, name: str = "Varnian Armed Forces", **fields: Any) 
     return do_create_bearer(actor=actor, name=name, **fields)
 
 
-def make_unit(actor: User, bearer: WeaponBearer, name: str = "1st Brigade",
-              **fields: Any) -> Unit:
+def make_unit(actor: User, bearer: WeaponBearer, name: str = "1st Brigade", **fields: Any) -> Unit:
     """Add a unit to a bearer."""
     return do_create_unit(bearer, actor=actor, name=name, **fields)
 
 
-def make_person(actor: User, compartment: Delegation, full_name: str = "Col. Idris Maren",
-                bearer: WeaponBearer | None = None, level: str = Level.OPERATIONAL,
-                **fields: Any) -> Person:
+def make_person(
+    actor: User,
+    compartment: Delegation,
+    full_name: str = "Col. Idris Maren",
+    bearer: WeaponBearer | None = None,
+    level: str = Level.OPERATIONAL,
+    **fields: Any,
+) -> Person:
     """Record a person, with a current position in a bearer when one is given."""
-    person = do_create_person(actor=actor, compartment=compartment, full_name=full_name,
-                              **fields)
+    person = do_create_person(actor=actor, compartment=compartment, full_name=full_name, **fields)
     if bearer is not None:
-        do_add_position(person, actor=actor, bearer=bearer, level=level, rank="Colonel",
-                        role_title="Brigade commander")
+        do_add_position(
+            person,
+            actor=actor,
+            bearer=bearer,
+            level=level,
+            rank="Colonel",
+            role_title="Brigade commander",
+        )
     return person
 
 
-def make_interaction(actor: User, compartment: Delegation, *,
-                     bearers: list[WeaponBearer] | None = None,
-                     summary: str = "Discussed checkpoint procedures for ambulances.",
-                     **fields: Any) -> Interaction:
+def make_interaction(
+    actor: User,
+    compartment: Delegation,
+    *,
+    bearers: list[WeaponBearer] | None = None,
+    summary: str = "Discussed checkpoint procedures for ambulances.",
+    **fields: Any,
+) -> Interaction:
     """Record an interaction in a compartment."""
     fields.setdefault("kind", InteractionKind.BILATERAL_MEETING)
     fields.setdefault("occurred_at", timezone.now() - datetime.timedelta(days=3))
     fields.setdefault("topics", list(Topic.objects.filter(code="health-care")))
-    return do_record_interaction(actor=actor, compartment=compartment, summary=summary,
-                                 bearers=bearers or [], **fields)
+    return do_record_interaction(
+        actor=actor, compartment=compartment, summary=summary, bearers=bearers or [], **fields
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.core.http import AuthedRequest
 from pourparler.dialogue.choices import FollowUpStatus
 from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.people.models import Position
@@ -23,7 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Show "my work": follow-ups due, my recent interactions, bearers I hold relations with."""
     user = request.user
     today = timezone.localdate()

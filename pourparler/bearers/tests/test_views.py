@@ -18,12 +18,22 @@ def logged_in(client: Client, world: World) -> Client:
     return client
 
 
-def test_search_ignores_case_and_diacritics_and_finds_aliases(logged_in: Client,
-                                                              world: World) -> None:
-    make_bearer(world.alice, name="Forces armées varniennes",
-                names=[{"name": "القوات المسلحة الفارنية", "kind": "translation",
-                        "language": "ar", "script": "Arab",
-                        "transliteration": "al-Quwwat al-Musallaha al-Farniya"}])
+def test_search_ignores_case_and_diacritics_and_finds_aliases(
+    logged_in: Client, world: World
+) -> None:
+    make_bearer(
+        world.alice,
+        name="Forces armées varniennes",
+        names=[
+            {
+                "name": "القوات المسلحة الفارنية",
+                "kind": "translation",
+                "language": "ar",
+                "script": "Arab",
+                "transliteration": "al-Quwwat al-Musallaha al-Farniya",
+            }
+        ],
+    )
     make_bearer(world.alice, name="Kestrian National Police", kind="police")
     for query in ("FORCES ARMEES", "armées", "القوات", "quwwat"):
         body = logged_in.get(reverse("bearer_list"), {"q": query}).content.decode()
@@ -51,11 +61,17 @@ def test_profile_shows_structure_people_by_level_timeline_and_last_contact(
     army = make_bearer(world.alice)
     division = make_unit(world.alice, army, name="2nd Division", echelon="division")
     make_unit(world.alice, army, name="21st Brigade", parent=division, echelon="brigade")
-    make_person(world.alice, world.varnia, full_name="Gen. Tamsin Oro", bearer=army,
-                level="strategic")
-    make_interaction(world.alice, world.varnia, bearers=[army], level="strategic",
-                     place_name="Ministry of Defence",
-                     follow_ups=[{"action": "Send the IHL handbook"}])
+    make_person(
+        world.alice, world.varnia, full_name="Gen. Tamsin Oro", bearer=army, level="strategic"
+    )
+    make_interaction(
+        world.alice,
+        world.varnia,
+        bearers=[army],
+        level="strategic",
+        place_name="Ministry of Defence",
+        follow_ups=[{"action": "Send the IHL handbook"}],
+    )
     body = logged_in.get(reverse("bearer_detail", args=[army.pk])).content.decode()
     assert body.index("2nd Division") < body.index("21st Brigade")
     assert "Gen. Tamsin Oro" in body

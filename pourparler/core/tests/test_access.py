@@ -36,8 +36,9 @@ def test_it_keeps_each_delegation_in_its_compartment(world: World) -> None:
 
 def test_it_lets_headquarters_read_every_unrestricted_record(world: World) -> None:
     open_one = make_interaction(world.alice, world.varnia)
-    restricted = make_interaction(world.alice, world.varnia, restricted=True,
-                                  restricted_to=[world.carol])
+    restricted = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.carol]
+    )
     kestria = make_interaction(world.dave, world.kestria)
 
     assert visible_ids(Interaction, world.hana) == {open_one.pk, kestria.pk}
@@ -47,8 +48,9 @@ def test_it_lets_headquarters_read_every_unrestricted_record(world: World) -> No
 
 
 def test_it_hides_a_restricted_record_from_colleagues_not_named(world: World) -> None:
-    restricted = make_interaction(world.alice, world.varnia, restricted=True,
-                                  restricted_to=[world.carol])
+    restricted = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.carol]
+    )
 
     assert restricted.pk in visible_ids(Interaction, world.alice)  # the author stays named
     assert restricted.pk in visible_ids(Interaction, world.carol)
@@ -67,8 +69,12 @@ def test_it_gives_auditors_and_administrators_no_dialogue_content(world: World) 
 def test_it_closes_the_compartment_when_a_posting_ends(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia)
     membership = Membership.objects.get(user=world.bob)
-    update_record(membership, actor=world.carol, expected_version=membership.version,
-                  changes={"ends_on": datetime.date.today() - datetime.timedelta(days=1)})
+    update_record(
+        membership,
+        actor=world.carol,
+        expected_version=membership.version,
+        changes={"ends_on": datetime.date.today() - datetime.timedelta(days=1)},
+    )
     forget_clearance(world.bob)
 
     assert interaction.pk not in visible_ids(Interaction, world.bob)
@@ -76,11 +82,21 @@ def test_it_closes_the_compartment_when_a_posting_ends(world: World) -> None:
 
 def test_it_hides_children_of_an_invisible_parent(world: World) -> None:
     army = make_bearer(world.alice)
-    secret = make_person(world.alice, world.varnia, full_name="Source K.", bearer=army,
-                         restricted=True, restricted_to=[world.carol])
-    interaction = make_interaction(world.alice, world.varnia, restricted=True,
-                                   restricted_to=[world.carol],
-                                   follow_ups=[{"action": "Send the report"}])
+    secret = make_person(
+        world.alice,
+        world.varnia,
+        full_name="Source K.",
+        bearer=army,
+        restricted=True,
+        restricted_to=[world.carol],
+    )
+    interaction = make_interaction(
+        world.alice,
+        world.varnia,
+        restricted=True,
+        restricted_to=[world.carol],
+        follow_ups=[{"action": "Send the report"}],
+    )
 
     assert not Position.objects.visible_to(world.bob).filter(person=secret).exists()
     assert Position.objects.visible_to(world.carol).filter(person=secret).exists()
@@ -89,9 +105,13 @@ def test_it_hides_children_of_an_invisible_parent(world: World) -> None:
 
 
 def test_it_treats_a_restricted_bearer_as_absent_with_all_it_holds(world: World) -> None:
-    hidden = make_bearer(world.alice, name="Shadow Brigade", restricted=True,
-                         restricted_to=[world.carol],
-                         names=[{"name": "Liwa al-Dhill", "kind": "alias"}])
+    hidden = make_bearer(
+        world.alice,
+        name="Shadow Brigade",
+        restricted=True,
+        restricted_to=[world.carol],
+        names=[{"name": "Liwa al-Dhill", "kind": "alias"}],
+    )
     unit = make_unit(world.alice, hidden, name="Northern cell")
 
     for model, pk in ((WeaponBearer, hidden.pk), (Unit, unit.pk)):

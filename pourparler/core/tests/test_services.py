@@ -38,8 +38,9 @@ def test_it_logs_a_create_with_the_full_record(world: World) -> None:
 
 def test_it_logs_an_update_with_before_and_after_and_bumps_the_version(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia, summary="First draft.")
-    updated = do_update_interaction(interaction, actor=world.bob, expected_version=1,
-                                    changes={"summary": "Second draft."})
+    updated = do_update_interaction(
+        interaction, actor=world.bob, expected_version=1, changes={"summary": "Second draft."}
+    )
     assert updated.version == 2
     assert updated.updated_by == world.bob
     entry = log_of(interaction)[-1]
@@ -51,8 +52,13 @@ def test_it_logs_an_update_with_before_and_after_and_bumps_the_version(world: Wo
 
 def test_it_logs_many_to_many_changes(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia)
-    do_update_interaction(interaction, actor=world.alice, expected_version=1, changes={},
-                          links={"our_participants": [world.alice, world.bob]})
+    do_update_interaction(
+        interaction,
+        actor=world.alice,
+        expected_version=1,
+        changes={},
+        links={"our_participants": [world.alice, world.bob]},
+    )
     entry = log_of(interaction)[-1]
     assert sorted(entry.after["our_participants"]) == sorted(
         [str(world.alice.pk), str(world.bob.pk)]
@@ -61,11 +67,13 @@ def test_it_logs_many_to_many_changes(world: World) -> None:
 
 def test_it_refuses_a_stale_edit_and_keeps_both_versions(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia, summary="Original.")
-    do_update_interaction(interaction, actor=world.alice, expected_version=1,
-                          changes={"summary": "Alice's edit."})
+    do_update_interaction(
+        interaction, actor=world.alice, expected_version=1, changes={"summary": "Alice's edit."}
+    )
     with pytest.raises(EditConflict) as conflict:
-        do_update_interaction(interaction, actor=world.bob, expected_version=1,
-                              changes={"summary": "Bob's edit."})
+        do_update_interaction(
+            interaction, actor=world.bob, expected_version=1, changes={"summary": "Bob's edit."}
+        )
 
     assert conflict.value.current.version == 2
     stored = Interaction.objects.get(pk=interaction.pk)
@@ -88,16 +96,21 @@ def test_it_rolls_back_a_write_the_actor_may_not_make(world: World) -> None:
 def test_it_refuses_an_edit_that_moves_a_record_out_of_reach(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia)
     with pytest.raises(PermissionDenied):
-        do_update_interaction(interaction, actor=world.alice, expected_version=1,
-                              changes={"compartment": world.kestria})
+        do_update_interaction(
+            interaction,
+            actor=world.alice,
+            expected_version=1,
+            changes={"compartment": world.kestria},
+        )
     assert Interaction.objects.get(pk=interaction.pk).compartment == world.varnia
 
 
 def test_it_refuses_an_edit_by_someone_who_may_only_read(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia)
     with pytest.raises(PermissionDenied):
-        do_update_interaction(interaction, actor=world.hana, expected_version=1,
-                              changes={"summary": "HQ rewrite."})
+        do_update_interaction(
+            interaction, actor=world.hana, expected_version=1, changes={"summary": "HQ rewrite."}
+        )
 
 
 def test_it_deletes_softly_and_logs_the_tombstone(world: World) -> None:
@@ -109,14 +122,15 @@ def test_it_deletes_softly_and_logs_the_tombstone(world: World) -> None:
     assert entry.action == ChangeAction.DELETE
     assert entry.before["deleted_at"] is None and entry.after["deleted_at"] is not None
     with pytest.raises(RecordGone):
-        do_update_interaction(interaction, actor=world.alice, expected_version=2,
-                              changes={"summary": "Too late."})
+        do_update_interaction(
+            interaction, actor=world.alice, expected_version=2, changes={"summary": "Too late."}
+        )
 
 
 def test_every_write_in_a_service_shares_one_request_id(world: World) -> None:
-    interaction = make_interaction(world.alice, world.varnia,
-                                   follow_ups=[{"action": "Call back"}, {"action": "Write"}])
-    ids = set(ChangeLogEntry.objects.filter(actor=world.alice).values_list("request_id",
-                                                                            flat=True))
+    interaction = make_interaction(
+        world.alice, world.varnia, follow_ups=[{"action": "Call back"}, {"action": "Write"}]
+    )
+    ids = set(ChangeLogEntry.objects.filter(actor=world.alice).values_list("request_id", flat=True))
     assert interaction.follow_ups.count() == 2
     assert len(ids) >= 1

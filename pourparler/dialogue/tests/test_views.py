@@ -104,18 +104,32 @@ def test_another_delegation_gets_the_same_404_as_for_a_random_id(world: World) -
     assert page_body(forbidden.content) == page_body(missing.content)
     for name in ("interaction_edit",):
         assert dave.get(reverse(name, args=[interaction.pk])).status_code == 404
-    assert dave.post(reverse("interaction_delete", args=[interaction.pk]),
-                     {"version": "1"}).status_code == 404
+    assert (
+        dave.post(
+            reverse("interaction_delete", args=[interaction.pk]), {"version": "1"}
+        ).status_code
+        == 404
+    )
     assert Interaction.objects.get(pk=interaction.pk).deleted_at is None
 
 
-def test_lists_and_home_show_nothing_of_another_delegation(world: World,
-                                                           army: WeaponBearer) -> None:
-    make_interaction(world.alice, world.varnia, bearers=[army], place_name="Varnia-only place",
-                     our_participants=[world.alice],
-                     follow_ups=[{"action": "Varnia-only action", "owner": world.alice}])
-    for url in (reverse("interaction_list"), reverse("home"),
-                reverse("bearer_detail", args=[army.pk]), reverse("person_list")):
+def test_lists_and_home_show_nothing_of_another_delegation(
+    world: World, army: WeaponBearer
+) -> None:
+    make_interaction(
+        world.alice,
+        world.varnia,
+        bearers=[army],
+        place_name="Varnia-only place",
+        our_participants=[world.alice],
+        follow_ups=[{"action": "Varnia-only action", "owner": world.alice}],
+    )
+    for url in (
+        reverse("interaction_list"),
+        reverse("home"),
+        reverse("bearer_detail", args=[army.pk]),
+        reverse("person_list"),
+    ):
         body = client_for(world.dave).get(url).content
         assert b"Varnia-only" not in body
         assert b"Col. Idris Maren" not in body
@@ -123,10 +137,10 @@ def test_lists_and_home_show_nothing_of_another_delegation(world: World,
     assert b"Varnia-only action" in home and b"Varnia-only place" in home
 
 
-def test_a_stale_edit_is_refused_and_both_versions_are_kept(world: World,
-                                                            army: WeaponBearer) -> None:
-    interaction = make_interaction(world.alice, world.varnia, bearers=[army],
-                                   summary="Original.")
+def test_a_stale_edit_is_refused_and_both_versions_are_kept(
+    world: World, army: WeaponBearer
+) -> None:
+    interaction = make_interaction(world.alice, world.varnia, bearers=[army], summary="Original.")
     alice, bob = client_for(world.alice), client_for(world.bob)
     url = reverse("interaction_edit", args=[interaction.pk])
     form_a = alice.get(url).context["form"]
@@ -134,13 +148,18 @@ def test_a_stale_edit_is_refused_and_both_versions_are_kept(world: World,
 
     def post(client: Client, form: object, summary: str) -> object:
         data = {}
-        for name, field in form.fields.items():  # type: ignore[attr-defined]
+        for name in form.fields:
             value = form[name].value()  # type: ignore[index]
             if value is None:
                 continue
             data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
-        data.update({"summary": summary, "version": "1",
-                     "occurred_at": interaction.occurred_at.strftime("%Y-%m-%dT%H:%M")})
+        data.update(
+            {
+                "summary": summary,
+                "version": "1",
+                "occurred_at": interaction.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+            }
+        )
         return client.post(url, data)
 
     first = post(alice, form_a, "Alice's account.")
@@ -168,10 +187,10 @@ def test_readers_who_may_not_write_get_403_on_edit(world: World) -> None:
 
 def test_list_filters_by_kind_and_bearer(world: World, army: WeaponBearer) -> None:
     other = make_bearer(world.alice, name="Varnian National Police", kind="police")
-    make_interaction(world.alice, world.varnia, bearers=[army], kind="checkpoint",
-                     place_name="Gate A")
-    make_interaction(world.alice, world.varnia, bearers=[other], kind="call",
-                     place_name="Gate B")
+    make_interaction(
+        world.alice, world.varnia, bearers=[army], kind="checkpoint", place_name="Gate A"
+    )
+    make_interaction(world.alice, world.varnia, bearers=[other], kind="call", place_name="Gate B")
     client = client_for(world.alice)
     by_kind = client.get(reverse("interaction_list"), {"kind": "checkpoint"}).content
     assert b"Gate A" in by_kind and b"Gate B" not in by_kind
@@ -180,8 +199,9 @@ def test_list_filters_by_kind_and_bearer(world: World, army: WeaponBearer) -> No
 
 
 def test_follow_up_done_from_home(world: World) -> None:
-    interaction = make_interaction(world.alice, world.varnia,
-                                   follow_ups=[{"action": "Call back", "owner": world.alice}])
+    interaction = make_interaction(
+        world.alice, world.varnia, follow_ups=[{"action": "Call back", "owner": world.alice}]
+    )
     follow_up = interaction.follow_ups.get()
     response = client_for(world.alice).post(
         reverse("follow_up_complete", args=[follow_up.pk]), {"version": "1"}
@@ -192,17 +212,22 @@ def test_follow_up_done_from_home(world: World) -> None:
 
 
 @pytest.mark.parametrize("url_name", ["interaction_list", "home"])
-def test_query_count_does_not_grow_with_rows(world: World, army: WeaponBearer,
-                                             url_name: str) -> None:
+def test_query_count_does_not_grow_with_rows(
+    world: World, army: WeaponBearer, url_name: str
+) -> None:
     client = client_for(world.alice)
     make_interaction(world.alice, world.varnia, bearers=[army], our_participants=[world.alice])
     url = reverse(url_name)
     client.get(url)  # warm the session
     few = count_queries(lambda: client.get(url))
     for _ in range(6):
-        make_interaction(world.alice, world.varnia, bearers=[army],
-                         our_participants=[world.alice],
-                         follow_ups=[{"action": "x", "owner": world.alice}])
+        make_interaction(
+            world.alice,
+            world.varnia,
+            bearers=[army],
+            our_participants=[world.alice],
+            follow_ups=[{"action": "x", "owner": world.alice}],
+        )
     many = count_queries(lambda: client.get(url))
     assert many == few
     assert many <= 12
@@ -210,8 +235,9 @@ def test_query_count_does_not_grow_with_rows(world: World, army: WeaponBearer,
 
 def test_detail_query_count_is_pinned(world: World, army: WeaponBearer) -> None:
     client = client_for(world.alice)
-    interaction = make_interaction(world.alice, world.varnia, bearers=[army],
-                                   follow_ups=[{"action": "a"}, {"action": "b"}])
+    interaction = make_interaction(
+        world.alice, world.varnia, bearers=[army], follow_ups=[{"action": "a"}, {"action": "b"}]
+    )
     url = reverse("interaction_detail", args=[interaction.pk])
     client.get(url)
     assert count_queries(lambda: client.get(url)) <= 12

@@ -17,8 +17,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(os.environ.get("POURPARLER_ARTIFACTS", "test-artifacts"))
 CHROMIUM = os.environ.get("POURPARLER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -40,12 +46,14 @@ def log_in(page: object, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
 
 
-def test_record_an_interaction_and_see_it_on_the_timeline(live_server: object,
-                                                          browser: object) -> None:
+def test_record_an_interaction_and_see_it_on_the_timeline(
+    live_server: object, browser: object
+) -> None:
     world: World = build_world()
     army = make_bearer(world.alice, name="Varnian Armed Forces")
-    make_person(world.alice, world.varnia, full_name="Maj. Ines Korro", bearer=army,
-                level="tactical")
+    make_person(
+        world.alice, world.varnia, full_name="Maj. Ines Korro", bearer=army, level="tactical"
+    )
     base = live_server.url  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

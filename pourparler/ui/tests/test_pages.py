@@ -55,8 +55,9 @@ def test_unknown_address_gives_the_not_found_page(client: Client, world: World) 
 def test_a_forbidden_person_or_bearer_is_the_same_404_as_a_missing_one(
     client: Client, world: World
 ) -> None:
-    hidden = make_bearer(world.alice, name="Shadow Brigade", restricted=True,
-                         restricted_to=[world.carol])
+    hidden = make_bearer(
+        world.alice, name="Shadow Brigade", restricted=True, restricted_to=[world.carol]
+    )
     person = make_person(world.alice, world.varnia)
     client.force_login(world.dave)
     for name, pk in (("bearer_detail", hidden.pk), ("person_detail", person.pk)):
@@ -86,10 +87,12 @@ def _urls(world: World, n: int) -> dict[str, str]:
     person = None
     interaction = None
     for i in range(n):
-        person = make_person(world.alice, world.varnia, full_name=f"Person {n}-{i}",
-                             bearer=army)
+        person = make_person(world.alice, world.varnia, full_name=f"Person {n}-{i}", bearer=army)
         interaction = make_interaction(
-            world.alice, world.varnia, bearers=[army], our_participants=[world.alice],
+            world.alice,
+            world.varnia,
+            bearers=[army],
+            our_participants=[world.alice],
             their_participants=[person],
             follow_ups=[{"action": f"Act {i}", "owner": world.alice}],
         )
@@ -108,15 +111,16 @@ def _urls(world: World, n: int) -> dict[str, str]:
     }
 
 
-def test_query_counts_are_pinned_and_do_not_grow_with_rows(client: Client,
-                                                           world: World) -> None:
+def test_query_counts_are_pinned_and_do_not_grow_with_rows(client: Client, world: World) -> None:
     client.force_login(world.alice)
     small = _urls(world, 1)
     client.get("/")
-    counted_small = {name: count_queries(lambda u=url: client.get(u))
-                     for name, url in small.items()}
+    counted_small = {
+        name: count_queries(lambda u=url: client.get(u)) for name, url in small.items()
+    }
     large = _urls(world, 5)
-    counted_large = {name: count_queries(lambda u=url: client.get(u))
-                     for name, url in large.items()}
+    counted_large = {
+        name: count_queries(lambda u=url: client.get(u)) for name, url in large.items()
+    }
     assert counted_small == PINNED
     assert counted_large == PINNED

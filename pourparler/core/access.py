@@ -156,7 +156,10 @@ class RestrictedManager(models.Manager[_R]):
 def get_visible_or_404(
     queryset: RestrictedQuerySet[_R] | type[_R], user: Any, pk: Any, action: Action = "view"
 ) -> _R:
-    """Fetch one record the user may reach, or raise the same 404 as a missing one."""
+    """Fetch one record the user may reach, or raise the same 404 as a missing one.
+
+    A queryset passed in is narrowed again by ``visible_to``, so callers cannot forget it.
+    """
     if isinstance(queryset, type):
         queryset = queryset.objects.get_queryset()
     try:

@@ -94,13 +94,8 @@ def interaction_list(request: AuthedRequest) -> HttpResponse:
 def interaction_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """Show one interaction, or the same 404 as a missing one if the user may not see it."""
     user = request.user
-    interaction = get_visible_or_404(
-        _with_visible_links(Interaction.objects.all(), user).select_related(
-            "compartment", "admin_area"
-        ),
-        user,
-        pk,
-    )
+    visible = Interaction.objects.visible_to(user).select_related("compartment", "admin_area")
+    interaction = get_visible_or_404(_with_visible_links(visible, user), user, pk)
     context = {
         "nav": "interactions",
         "interaction": interaction,

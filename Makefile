@@ -1,0 +1,85 @@
+# Pourparler: the commands developers and CI run (.ci/run calls `make test`).
+#
+#   make run     serve the demo at http://127.0.0.1:8000 (PORT=9000 make run for another port)
+#   make test    lint, types, tests on SQLite, on a throwaway PostgreSQL, in headless Chromium
+#
+# Tools run from .venv, installed from the committed uv.lock by `make bootstrap`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamp of the last `uv sync`; redone when the lock or the project file changes.
+SYNCED := $(VENV)/.synced
+
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+# pytest-django gives each xdist worker its own test database (SQLite and PostgreSQL).
+PYTEST_WORKERS ?= 2
+PYTEST := env POURPARLER_TESTING=1 $(BIN)/pytest
+PYTEST_PARALLEL := $(PYTEST) -n $(PYTEST_WORKERS)
+
+.PHONY: help bootstrap system-deps run lint types test-sqlite test-postgres test-browser test clean
+
+help:
+	@echo "make run            serve the demo at http://127.0.0.1:$${PORT:-8000} (demo logins are printed)"
+	@echo "make test           lint, types, test-sqlite, test-postgres, test-browser, in that order"
+	@echo "make lint           ruff check and ruff format --check"
+	@echo "make types          mypy"
+	@echo "make test-sqlite    unit and integration tests on SQLite"
+	@echo "make test-postgres  the same tests on a throwaway PostgreSQL cluster"
+	@echo "make test-browser   browser tests in headless Chromium"
+	@echo "make system-deps    install chromium and postgresql with apt-get (as root)"
+	@echo "make clean          remove var/ and caches (keeps .venv)"
+
+bootstrap: $(SYNCED)
+
+$(SYNCED): uv.lock pyproject.toml
+	uv="$$(scripts/ensure-uv.sh)"; "$$uv" sync --frozen
+	touch $@
+
+system-deps:
+	scripts/system-deps.sh chromium postgresql
+
+run: bootstrap
+	mkdir -p var
+	POURPARLER_DEMO=1 $(BIN)/pourparler migrate --noinput
+	POURPARLER_DEMO=1 $(BIN)/pourparler demo
+	POURPARLER_DEMO=1 $(BIN)/pourparler serve --port $${PORT:-8000}
+
+lint: bootstrap
+	for script in scripts/*.sh .ci/run; do bash -n "$$script"; done
+	$(BIN)/ruff check pourparler
+	$(BIN)/ruff format --check pourparler
+
+# mypy's Django plugin imports the settings, which need a secret key outside tests.
+types: bootstrap
+	POURPARLER_TESTING=1 $(BIN)/mypy pourparler
+
+# Tests marked postgres_only run in test-postgres only.
+test-sqlite: bootstrap
+	$(PYTEST_PARALLEL) -m "not browser and not postgres_only"
+
+test-postgres: bootstrap
+	scripts/system-deps.sh postgresql
+	scripts/with-postgres.sh $(PYTEST_PARALLEL) -m "not browser"
+
+test-browser: bootstrap
+	scripts/system-deps.sh chromium
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser
+
+test: bootstrap system-deps
+	$(MAKE) lint
+	$(MAKE) types
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+	$(MAKE) test-browser
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	find pourparler scripts -name __pycache__ -type d -prune -exec rm -rf {} +

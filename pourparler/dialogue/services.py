@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -118,11 +119,17 @@ def do_create_follow_up(
 
 
 @write_service
-def do_complete_follow_up(follow_up: FollowUp, *, actor: User, expected_version: int) -> FollowUp:
-    """Mark a follow-up done today."""
+def do_complete_follow_up(
+    follow_up: FollowUp,
+    *,
+    actor: User,
+    expected_version: int,
+    done_on: datetime.date | None = None,
+) -> FollowUp:
+    """Mark a follow-up done (today, unless the day it was done is given)."""
     return update_record(
         follow_up,
         actor=actor,
         expected_version=expected_version,
-        changes={"status": FollowUpStatus.DONE, "done_on": timezone.localdate()},
+        changes={"status": FollowUpStatus.DONE, "done_on": done_on or timezone.localdate()},
     )

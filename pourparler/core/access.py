@@ -1,25 +1,32 @@
 """The one read path: who may see and change which records.
 
 Every query that can reach a user starts from ``Model.objects.visible_to(user, action)``.
-The rules (see docs/security.md):
+The rules (docs/security.md has the full matrix):
 
 * A record is held either as organisation-wide reference data (the bearer registry,
-  delegations) or in a delegation's compartment (people and dialogue).
+  delegations, postings) or in a delegation's compartment (people and dialogue).
 * Staff read and write the compartments of the delegations they are currently posted
   to with a content role; headquarters analysts also read every delegation's
   non-restricted records.
 * A record marked restricted is visible only to its named members, whatever their role.
+* Need-to-know grants, until they expire, open a delegation's compartment (restricted
+  records stay closed), one record (even a restricted one) with the rows under it, or
+  one bearer (even a restricted one) with its registry rows and the non-restricted
+  interactions about it. A read grant never allows a change.
+* Organisation-wide records are changed by staff with a content role, unless the model
+  names the roles that manage it (``change_roles``: postings by administrators).
 * Tombstoned records are invisible.
 * A row whose parent (``access_via``) is invisible is invisible too.
-* Auditors and administrators see reference data but no compartment content.
+* Auditors and administrators see reference data but no compartment content unless granted.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from django.apps import apps
 from django.db import models
@@ -27,24 +34,32 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from pourparler.core.choices import CONTENT_ROLES, ORGANISATION_READ_ROLES, AccessScope
+from pourparler.core.choices import (
+    CONTENT_ROLES,
+    ORGANISATION_READ_ROLES,
+    AccessScope,
+    GrantAccess,
+)
 
 if TYPE_CHECKING:
     from pourparler.core.models import Record
 
 Action = Literal["view", "change"]
 _CACHE_ATTR = "_pourparler_clearance"
+_BEARER_LABEL = "bearers.WeaponBearer"
 
 
 @dataclass(frozen=True)
 class Clearance:
-    """What one user may reach, computed once per request from their current postings."""
+    """What one user may reach, computed once per request from postings and grants."""
 
     user_id: uuid.UUID
     read_compartments: frozenset[uuid.UUID]
     write_compartments: frozenset[uuid.UUID]
     reads_every_compartment: bool
     roles: frozenset[str]
+    # Record grants: (model label, action) -> ids of records opened by a live grant.
+    record_grants: dict[tuple[str, str], frozenset[uuid.UUID]] = field(default_factory=dict)
 
     @property
     def has_content_role(self) -> bool:
@@ -55,15 +70,20 @@ class Clearance:
         """Return the compartments the user may reach for an action."""
         return self.read_compartments if action == "view" else self.write_compartments
 
+    def granted(self, label: str, action: Action) -> frozenset[uuid.UUID]:
+        """Return the ids of records of one model opened to the user by grants."""
+        return self.record_grants.get((label, action), frozenset())
 
-def clearance_for(user: Any, *, today: datetime.date | None = None) -> Clearance | None:
+
+def clearance_for(user: Any, *, now: datetime.datetime | None = None) -> Clearance | None:
     """Return the user's clearance, or None for an anonymous or inactive user."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None and today is None:
+    if cached is not None and now is None:
         return cached
-    day = today or timezone.localdate()
+    moment = now or timezone.now()
+    day = timezone.localdate(moment)
     membership_model = apps.get_model("core", "Membership")
     postings = membership_model.objects.filter(
         user_id=user.pk,
@@ -79,20 +99,57 @@ def clearance_for(user: Any, *, today: datetime.date | None = None) -> Clearance
         if role in CONTENT_ROLES:
             read.add(delegation_id)
             write.add(delegation_id)
+    records: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    for grant in _live_grants(user, moment):
+        actions: tuple[Action, ...] = (
+            ("view", "change") if grant["access"] == GrantAccess.WRITE else ("view",)
+        )
+        if grant["delegation_id"]:
+            read.add(grant["delegation_id"])
+            if "change" in actions:
+                write.add(grant["delegation_id"])
+            continue
+        if grant["bearer_id"]:
+            label, record_id = _BEARER_LABEL, grant["bearer_id"]
+        else:
+            model = _model_of_content_type(grant["record_type_id"])
+            label, record_id = model._meta.label, grant["record_id"]
+        for action in actions:
+            records[(label, action)].add(record_id)
     clearance = Clearance(
         user_id=user.pk,
         read_compartments=frozenset(read),
         write_compartments=frozenset(write),
         reads_every_compartment=bool(roles & ORGANISATION_READ_ROLES),
         roles=frozenset(roles),
+        record_grants={key: frozenset(ids) for key, ids in records.items()},
     )
-    if today is None:
+    if now is None:
         setattr(user, _CACHE_ATTR, clearance)
     return clearance
 
 
+def _live_grants(user: Any, moment: datetime.datetime) -> list[dict[str, Any]]:
+    grant_model = apps.get_model("core", "Grant")
+    groups = user.groups.values("pk")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in grant_model.objects.filter(deleted_at__isnull=True, expires_at__gt=moment)
+        .filter(Q(grantee_id=user.pk) | Q(grantee_group__in=groups))
+        .values("access", "delegation_id", "bearer_id", "record_type_id", "record_id")
+    ]
+    return rows
+
+
+def _model_of_content_type(content_type_id: int) -> type[models.Model]:
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    model = content_type_model.objects.get_for_id(content_type_id).model_class()
+    assert model is not None
+    return model
+
+
 def forget_clearance(user: Any) -> None:
-    """Drop a cached clearance (after a posting changes)."""
+    """Drop a cached clearance (after a posting or a grant changes)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
@@ -109,13 +166,15 @@ class RestrictedQuerySet(models.QuerySet[_R]):
         if clearance is None:
             return self.none()
         model = self.model
-        qs = self.filter(deleted_at__isnull=True)
+        by_rule = _unrestricted_or_named(model, user.pk)
         if model.access_scope == AccessScope.COMPARTMENT:
             if not (action == "view" and clearance.reads_every_compartment):
-                qs = qs.filter(compartment_id__in=clearance.compartments_for(action))
-        elif action == "change" and not clearance.write_compartments:
-            return self.none()
-        qs = qs.filter(_unrestricted_or_named(model, user.pk))
+                by_rule &= Q(compartment_id__in=clearance.compartments_for(action))
+        elif action == "change" and not _may_change_reference(model, clearance):
+            by_rule = Q(pk__in=[])
+        qs = self.filter(deleted_at__isnull=True).filter(
+            by_rule | _by_grant(model, clearance, action)
+        )
         for parent_name in model.access_via:
             parent = model._meta.get_field(parent_name).related_model
             visible_parents = parent.objects.visible_to(user, "view").values("pk")  # type: ignore[union-attr]
@@ -129,13 +188,50 @@ class RestrictedQuerySet(models.QuerySet[_R]):
         return self.filter(deleted_at__isnull=True)
 
 
+def _may_change_reference(model: type[models.Model], clearance: Clearance) -> bool:
+    change_roles = getattr(model, "change_roles", None)
+    if change_roles is not None:
+        return bool(clearance.roles & change_roles)
+    return bool(clearance.write_compartments)
+
+
+def _by_grant(model: type[models.Model], clearance: Clearance, action: Action) -> Q:
+    """Rows opened by grants on the row itself, on its parent, or on a bearer it concerns."""
+    opened = Q(pk__in=[])
+    own = clearance.granted(model._meta.label, action)
+    if own:
+        opened |= Q(pk__in=own)
+    for parent_name in getattr(model, "access_via", ()):
+        parent = model._meta.get_field(parent_name).related_model
+        parent_ids = clearance.granted(parent._meta.label, action)  # type: ignore[union-attr]
+        if parent_ids:
+            opened |= Q(**{f"{parent_name}__in": parent_ids})
+    bearer_link = getattr(model, "access_bearer_link", None)
+    bearers = clearance.granted(_BEARER_LABEL, action)
+    if bearer_link and bearers:
+        about = _through_rows(model, bearer_link, f"{_target(model, bearer_link)}__in", bearers)
+        opened |= Q(Exists(about), restricted=False)
+    return opened
+
+
 def _unrestricted_or_named(model: type[models.Model], user_id: uuid.UUID) -> Q:
-    field = model._meta.get_field("restricted_to")
-    through = field.remote_field.through  # type: ignore[union-attr]
-    source = field.m2m_field_name()  # type: ignore[union-attr]
-    target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
-    named = through.objects.filter(**{source: OuterRef("pk"), target: user_id})
+    named = _through_rows(model, "restricted_to", _target(model, "restricted_to"), user_id)
     return Q(restricted=False) | Q(Exists(named))
+
+
+def _m2m(model: type[models.Model], name: str) -> models.ManyToManyField[Any, Any]:
+    return cast("models.ManyToManyField[Any, Any]", model._meta.get_field(name))
+
+
+def _target(model: type[models.Model], name: str) -> str:
+    return _m2m(model, name).m2m_reverse_field_name()
+
+
+def _through_rows(model: type[models.Model], name: str, lookup: str, value: Any) -> Any:
+    """Rows of a many-to-many link table that point at the outer row and match a value."""
+    link = _m2m(model, name)
+    through = cast("type[models.Model]", link.remote_field.through)
+    return through._default_manager.filter(**{link.m2m_field_name(): OuterRef("pk"), lookup: value})
 
 
 class RestrictedManager(models.Manager[_R]):

@@ -47,3 +47,10 @@ class AccessScope(models.TextChoices):
 
     ORGANISATION = "organisation", _("Organisation-wide reference data")
     COMPARTMENT = "compartment", _("Held in a delegation's compartment")
+
+
+class GrantAccess(models.TextChoices):
+    """What a need-to-know grant allows."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.core.access import RestrictedManager
-from pourparler.core.choices import AccessScope, ChangeAction, Role
+from pourparler.core.choices import AccessScope, ChangeAction, GrantAccess, Role
 from pourparler.core.ids import uuid7
 
 
@@ -47,6 +47,10 @@ class Record(models.Model):
     access_via: ClassVar[tuple[str, ...]] = ()
     # Fields left out of change-log snapshots (derived data such as search folds).
     changelog_exclude: ClassVar[tuple[str, ...]] = ()
+    # For organisation-wide models: the roles that may change them (None: content roles).
+    change_roles: ClassVar[frozenset[str] | None] = None
+    # The many-to-many link to bearers through which a bearer grant opens this record.
+    access_bearer_link: ClassVar[str | None] = None
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -110,6 +114,7 @@ class Delegation(Record):
     """
 
     access_scope = AccessScope.ORGANISATION
+    change_roles = frozenset({Role.ADMINISTRATOR})
 
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
@@ -131,6 +136,7 @@ class Membership(Record):
     """
 
     access_scope = AccessScope.ORGANISATION
+    change_roles = frozenset({Role.ADMINISTRATOR})
 
     user = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="memberships")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="memberships")
@@ -185,3 +191,70 @@ class ChangeLogEntry(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Grant(Record):
+    """A need-to-know grant: a user or a group may read (or write) one bearer, one
+    delegation's compartment or one record, for a stated reason, until it expires.
+
+    Expired grants stop working by themselves; a revoked grant carries a tombstone.
+    A grant is visible to its grantee and to the colleague who made it; the audit log
+    shows every grant to auditors.
+    """
+
+    access_scope = AccessScope.ORGANISATION
+    change_roles = frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_DELEGATION})
+
+    grantee = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    )
+    grantee_group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    access = models.CharField(max_length=8, choices=GrantAccess.choices)
+    bearer = models.ForeignKey(
+        "bearers.WeaponBearer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delegation = models.ForeignKey(
+        Delegation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    record_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    record_id = models.UUIDField(null=True, blank=True)
+    reason = models.TextField(help_text=_("Why this person needs to know."))
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-expires_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="core_grant_one_grantee",
+                condition=(
+                    models.Q(grantee__isnull=False, grantee_group__isnull=True)
+                    | models.Q(grantee__isnull=True, grantee_group__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(
+                name="core_grant_one_target",
+                condition=(
+                    models.Q(bearer__isnull=False, delegation__isnull=True, record_id__isnull=True)
+                    | models.Q(
+                        bearer__isnull=True, delegation__isnull=False, record_id__isnull=True
+                    )
+                    | models.Q(
+                        bearer__isnull=True,
+                        delegation__isnull=True,
+                        record_id__isnull=False,
+                        record_type__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_access_display()} grant until {self.expires_at:%Y-%m-%d}"

@@ -9,8 +9,10 @@ Domain apps wrap these in ``do_<verb>_<noun>(..., *, actor)`` functions.
 from __future__ import annotations
 
 import contextvars
+import datetime
 import functools
 import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
@@ -20,10 +22,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from pourparler.core.access import Action, forget_clearance
-from pourparler.core.choices import ChangeAction
+from pourparler.core.access import Action, clearance_for, forget_clearance
+from pourparler.core.choices import ChangeAction, Role
 from pourparler.core.context import current_request_id
-from pourparler.core.models import ChangeLogEntry, Delegation, Membership, Record, User
+from pourparler.core.models import ChangeLogEntry, Delegation, Grant, Membership, Record, User
 
 _R = TypeVar("_R", bound=Record)
 _P = ParamSpec("_P")
@@ -368,3 +370,87 @@ def do_post_member(
         create_record(membership, actor=actor)
     forget_clearance(user)
     return membership
+
+
+class GrantRefused(PermissionDenied):
+    """A need-to-know grant that the actor may not make."""
+
+
+def _grant_compartment(grant: Grant) -> uuid.UUID | None:
+    """Return the compartment a grant opens into (None for a bearer)."""
+    if grant.delegation_id:
+        return grant.delegation_id
+    if grant.record_type is not None and grant.record_id:
+        model = grant.record_type.model_class()
+        assert model is not None
+        compartment: uuid.UUID | None = (
+            model._default_manager.filter(pk=grant.record_id)
+            .values_list("compartment_id", flat=True)
+            .first()
+        )
+        return compartment
+    return None
+
+
+def _check_grantor(actor: User, grant: Grant) -> None:
+    clearance = clearance_for(actor)
+    if clearance is None:
+        raise GrantRefused("Sign in to grant access.")
+    if grant.grantee_id == actor.pk:
+        raise GrantRefused("Nobody may grant access to themselves.")
+    if Role.ADMINISTRATOR in clearance.roles:
+        return
+    compartment = _grant_compartment(grant)
+    heads_of = set(
+        Membership.objects.alive()
+        .filter(user=actor, role=Role.HEAD_OF_DELEGATION)
+        .values_list("delegation_id", flat=True)
+    )
+    if compartment is None or compartment not in heads_of:
+        raise GrantRefused("Only the head of the delegation concerned may grant this access.")
+
+
+@write_service
+def do_grant_access(
+    *,
+    actor: User,
+    access: str,
+    reason: str,
+    expires_at: datetime.datetime,
+    grantee: User | None = None,
+    grantee_group: Any = None,
+    bearer: Any = None,
+    delegation: Delegation | None = None,
+    record: Record | None = None,
+) -> Grant:
+    """Give a user or group need-to-know access to a bearer, a delegation or a record."""
+    if expires_at <= timezone.now():
+        raise ValueError("A grant must expire in the future.")
+    if not reason.strip():
+        raise ValueError("Say why access is needed.")
+    grant = Grant(
+        grantee=grantee,
+        grantee_group=grantee_group,
+        access=access,
+        reason=reason,
+        expires_at=expires_at,
+        bearer=bearer,
+        delegation=delegation,
+        restricted=True,
+    )
+    if record is not None:
+        grant.record_type = ContentType.objects.get_for_model(type(record))
+        grant.record_id = record.pk
+    _check_grantor(actor, grant)
+    named = [actor] + ([grantee] if grantee is not None else [])
+    create_record(grant, actor=actor, m2m={"restricted_to": named})
+    if grantee is not None:
+        forget_clearance(grantee)
+    return grant
+
+
+@write_service
+def do_revoke_grant(grant: Grant, *, actor: User, expected_version: int) -> Grant:
+    """Withdraw a grant before it expires."""
+    _check_grantor(actor, grant)
+    return delete_record(grant, actor=actor, expected_version=expected_version)

@@ -2295,7 +2295,7 @@ class _WorldBuilder:
             )
             self.counts.follow_ups += 1
             if entry.done:
-                done_on = entry.due_on
+                done_on: datetime.date | None = entry.due_on
                 if done_on is not None and done_on > timezone.localdate():
                     done_on = None
                 do_complete_follow_up(

@@ -43,6 +43,8 @@ class Interaction(Record):
     discussed, a place, a confidentiality level, a summary, notes and outcomes.
     """
 
+    access_bearer_link = "bearers"
+
     kind = models.CharField(max_length=24, choices=InteractionKind.choices)
     occurred_at = models.DateTimeField(default=timezone.now)
     level = models.CharField(max_length=16, choices=Level.choices, default=Level.TACTICAL)

@@ -71,7 +71,7 @@ def test_it_closes_the_compartment_when_a_posting_ends(world: World) -> None:
     membership = Membership.objects.get(user=world.bob)
     update_record(
         membership,
-        actor=world.carol,
+        actor=world.adam,
         expected_version=membership.version,
         changes={"ends_on": datetime.date.today() - datetime.timedelta(days=1)},
     )

@@ -1,0 +1,226 @@
+"""Need-to-know grants: what they open, what they do not, and when they stop."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from pourparler.core.access import clearance_for, forget_clearance
+from pourparler.core.models import Grant
+from pourparler.core.services import GrantRefused, do_grant_access, do_revoke_grant
+from pourparler.dialogue.models import FollowUp, Interaction
+from pourparler.dialogue.services import do_update_interaction
+from pourparler.testing.personas import World, make_bearer, make_interaction
+
+pytestmark = pytest.mark.django_db
+
+SOON = datetime.timedelta(days=7)
+
+
+def later() -> datetime.datetime:
+    return timezone.now() + SOON
+
+
+def sees(user: object, obj: Interaction, action: str = "view") -> bool:
+    forget_clearance(user)
+    return Interaction.objects.visible_to(user, action).filter(pk=obj.pk).exists()
+
+
+def test_a_delegation_grant_opens_the_compartment_but_not_its_restricted_files(
+    world: World,
+) -> None:
+    open_one = make_interaction(world.alice, world.varnia)
+    closed = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.carol]
+    )
+    do_grant_access(
+        actor=world.carol,
+        grantee=world.dave,
+        access="read",
+        delegation=world.varnia,
+        reason="Cross-border convoy planning",
+        expires_at=later(),
+    )
+    assert sees(world.dave, open_one)
+    assert not sees(world.dave, closed)
+    assert not sees(world.dave, open_one, "change")
+
+
+def test_a_record_grant_opens_one_restricted_record_and_its_follow_ups(world: World) -> None:
+    closed = make_interaction(
+        world.alice,
+        world.varnia,
+        restricted=True,
+        restricted_to=[world.carol],
+        follow_ups=[{"action": "Brief the head"}],
+    )
+    other = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.carol]
+    )
+    do_grant_access(
+        actor=world.carol,
+        grantee=world.bob,
+        access="read",
+        record=closed,
+        reason="Legal review of the concern",
+        expires_at=later(),
+    )
+    assert sees(world.bob, closed)
+    assert not sees(world.bob, other)
+    assert FollowUp.objects.visible_to(world.bob).filter(interaction=closed).exists()
+
+
+def test_a_write_grant_allows_a_change_and_a_read_grant_does_not(world: World) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    do_grant_access(
+        actor=world.adam,
+        grantee=world.audrey,
+        access="read",
+        record=interaction,
+        reason="Audit of a complaint",
+        expires_at=later(),
+    )
+    assert sees(world.audrey, interaction)
+    assert not sees(world.audrey, interaction, "change")
+    do_grant_access(
+        actor=world.carol,
+        grantee=world.dave,
+        access="write",
+        record=interaction,
+        reason="Joint report",
+        expires_at=later(),
+    )
+    forget_clearance(world.dave)
+    updated = do_update_interaction(
+        interaction,
+        actor=world.dave,
+        expected_version=1,
+        changes={"outcomes": "Joint report sent."},
+    )
+    assert updated.version == 2
+
+
+def test_a_bearer_grant_opens_a_restricted_bearer_and_unrestricted_dialogue_about_it(
+    world: World,
+) -> None:
+    hidden = make_bearer(
+        world.alice,
+        name="Shadow Brigade",
+        restricted=True,
+        restricted_to=[world.alice, world.carol],
+    )
+    about = make_interaction(world.alice, world.varnia, bearers=[hidden])
+    secret = make_interaction(world.alice, world.varnia, bearers=[hidden], restricted=True)
+    do_grant_access(
+        actor=world.adam,
+        grantee=world.dave,
+        access="read",
+        bearer=hidden,
+        reason="Regional analysis",
+        expires_at=later(),
+    )
+    forget_clearance(world.dave)
+    from pourparler.bearers.models import WeaponBearer
+
+    assert WeaponBearer.objects.visible_to(world.dave).filter(pk=hidden.pk).exists()
+    assert sees(world.dave, about)
+    assert not sees(world.dave, secret)
+
+
+def test_a_group_grant_reaches_every_member(world: World) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    legal = Group.objects.create(name="Legal advisers")
+    world.dave.groups.add(legal)
+    do_grant_access(
+        actor=world.carol,
+        grantee_group=legal,
+        access="read",
+        delegation=world.varnia,
+        reason="Legal support",
+        expires_at=later(),
+    )
+    assert sees(world.dave, interaction)
+
+
+def test_an_expired_grant_stops_working_without_anyone_acting(world: World) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    grant = do_grant_access(
+        actor=world.carol,
+        grantee=world.dave,
+        access="read",
+        record=interaction,
+        reason="Short look",
+        expires_at=later(),
+    )
+    assert sees(world.dave, interaction)
+    after = grant.expires_at + datetime.timedelta(seconds=1)
+    clearance = clearance_for(world.dave, now=after)
+    assert clearance is not None
+    assert interaction.pk not in clearance.granted("dialogue.Interaction", "view")
+    Grant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - SOON)
+    assert not sees(world.dave, interaction)
+
+
+def test_a_revoked_grant_stops_working(world: World) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    grant = do_grant_access(
+        actor=world.carol,
+        grantee=world.dave,
+        access="read",
+        record=interaction,
+        reason="Short look",
+        expires_at=later(),
+    )
+    do_revoke_grant(grant, actor=world.carol, expected_version=1)
+    assert not sees(world.dave, interaction)
+
+
+@pytest.mark.parametrize("who", ["alice", "dave", "hana"])
+def test_only_the_head_of_the_delegation_or_an_administrator_grants(world: World, who: str) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    with pytest.raises(GrantRefused):
+        do_grant_access(
+            actor=getattr(world, who),
+            grantee=world.audrey,
+            access="read",
+            record=interaction,
+            reason="No",
+            expires_at=later(),
+        )
+    assert not Grant.objects.exists()
+
+
+def test_nobody_grants_to_themselves(world: World) -> None:
+    with pytest.raises(GrantRefused):
+        do_grant_access(
+            actor=world.adam,
+            grantee=world.adam,
+            access="read",
+            delegation=world.varnia,
+            reason="Curiosity",
+            expires_at=later(),
+        )
+
+
+def test_a_grant_needs_a_reason_and_a_future_expiry(world: World) -> None:
+    with pytest.raises(ValueError):
+        do_grant_access(
+            actor=world.carol,
+            grantee=world.dave,
+            access="read",
+            delegation=world.varnia,
+            reason=" ",
+            expires_at=later(),
+        )
+    with pytest.raises(ValueError):
+        do_grant_access(
+            actor=world.carol,
+            grantee=world.dave,
+            access="read",
+            delegation=world.varnia,
+            reason="x",
+            expires_at=timezone.now() - SOON,
+        )

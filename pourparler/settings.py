@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +45,14 @@ DEBUG = env_bool("POURPARLER_DEBUG", False)
 # and says so on every page.
 DEMO_MODE = env_bool("POURPARLER_DEMO", False)
 
+# Encryption at rest (core/crypto.py): the master key that wraps the data keys, as
+# base64 text in the environment or in a file that must not sit in DATA_DIR or beside
+# the SQLite database (the application refuses to start otherwise). Set one of the two.
+# With neither, demo mode makes $XDG_CONFIG_HOME/pourparler/demo-master.key once and the
+# tests use a key made per process; anything else refuses to read or write records.
+MASTER_KEY = env_str("POURPARLER_MASTER_KEY")
+MASTER_KEY_FILE = env_str("POURPARLER_MASTER_KEY_FILE")
+
 SECRET_KEY = env_str("POURPARLER_SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or DEMO_MODE or TESTING:
@@ -59,6 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pourparler.core",
     "pourparler.geo",
     "pourparler.bearers",
@@ -67,17 +81,26 @@ INSTALLED_APPS = [
     "pourparler.ui",
 ]
 
+# Order matters: the security headers wrap everything (static files too); OTPMiddleware
+# follows AuthenticationMiddleware; the session timeouts run before the login wall and the
+# second-factor wall; AxesMiddleware comes last (it turns a lockout into our lockout page).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pourparler.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pourparler.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pourparler.core.middleware.SessionTimeoutMiddleware",
     "pourparler.core.middleware.LoginRequiredMiddleware",
+    "pourparler.core.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pourparler.urls"
@@ -141,16 +164,77 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in (docs/architecture.md, "Sign-in and sessions"). django-axes counts failed
+# sign-ins per user name, from any address, and pauses the user name after
+# POURPARLER_LOGIN_FAILURE_LIMIT failures until POURPARLER_LOGIN_COOLOFF_MINUTES have
+# passed since the last one (`pourparler axes_reset_username NAME` lifts it sooner).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("POURPARLER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("POURPARLER_LOGIN_COOLOFF_MINUTES", 30))
+# "username" alone stops guessing on one account from any number of addresses; the
+# (username, address) pair never locks sooner and keeps axes' own check (axes.W006) met.
+# Addresses alone are not used: a delegation's staff share one office address.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "pourparler.ui.signin.locked_out"
+AXES_ENABLE_ADMIN = False
+
+# Second factor (TOTP, django-otp): required of every account unless turned off; demo
+# mode always turns it off and says so on every page.
+REQUIRE_SECOND_FACTOR = env_bool("POURPARLER_REQUIRE_SECOND_FACTOR", True) and not DEMO_MODE
+OTP_TOTP_ISSUER = "Pourparler"
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions end POURPARLER_SESSION_MAX_SECONDS after sign-in whatever the activity, and
+# after POURPARLER_SESSION_IDLE_SECONDS without a request (SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = env_int("POURPARLER_SESSION_MAX_SECONDS", 8 * 3600)
+SESSION_IDLE_SECONDS = env_int("POURPARLER_SESSION_IDLE_SECONDS", 1800)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SECURE_COOKIES = env_bool("POURPARLER_SECURE_COOKIES", not (DEBUG or DEMO_MODE))
+
+# Relaxed: a laptop demonstration, a developer's machine or the test suite (no TLS there).
+RELAXED_TRANSPORT = DEBUG or DEMO_MODE or TESTING
+SECURE_COOKIES = env_bool("POURPARLER_SECURE_COOKIES", not RELAXED_TRANSPORT)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("POURPARLER_SSL_REDIRECT", not RELAXED_TRANSPORT)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("POURPARLER_HSTS_SECONDS", 0 if RELAXED_TRANSPORT else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Behind a TLS-terminating proxy: the header it sets to "https", e.g. X-Forwarded-Proto.
+# Only set it if the proxy always sets or strips that header.
+_PROXY_SSL_HEADER = env_str("POURPARLER_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+
+# Security headers. Permissions-Policy is set by PermissionsPolicyMiddleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: templates link /static/ files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -183,3 +267,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("POURPARLER_LOG_LEVEL", "INFO")},
 }
+
+# The tamper-evident audit log (core/audit.py). Checkpoints are signed with an Ed25519
+# key read from a file that must not sit in DATA_DIR or beside the SQLite database (PEM
+# or 32 raw bytes, readable by the owner only). Demo mode makes one once under
+# $XDG_CONFIG_HOME/pourparler/; the tests use a key made per process. A verifier may
+# be given the public key alone (one or more PEM public keys, or 32 raw bytes).
+AUDIT_SIGNING_KEY_FILE = env_str("POURPARLER_AUDIT_SIGNING_KEY_FILE")
+AUDIT_PUBLIC_KEY_FILE = env_str("POURPARLER_AUDIT_PUBLIC_KEY_FILE")
+AUDIT_CHECKPOINT_EVERY = env_int("POURPARLER_AUDIT_CHECKPOINT_EVERY", 1000)

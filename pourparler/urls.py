@@ -7,6 +7,7 @@ urlpatterns = [
     path("bearers/", include("pourparler.bearers.urls")),
     path("people/", include("pourparler.people.urls")),
     path("interactions/", include("pourparler.dialogue.urls")),
+    path("audit/", include("pourparler.core.urls")),
 ]
 
 handler404 = "pourparler.ui.views.not_found"

@@ -39,6 +39,9 @@ def bearer_list(request: AuthedRequest) -> HttpResponse:
     country = request.GET.get("country", "")
     delegation = request.GET.get("delegation", "")
     if query:
+        # Bearer names stay searchable in plaintext on purpose: the bearer registry is
+        # organisation-wide reference data, not confidential (people's names are: they
+        # are found by a blind index, see people/views.py).
         bearers = bearers.filter(search_text__contains=fold(query))
     if kind in BearerKind.values:
         bearers = bearers.filter(kind=kind)
@@ -88,10 +91,11 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         Position.objects.visible_to(user)
         .filter(bearer=bearer, ends_on__isnull=True)
         .select_related("person", "unit")
-        .order_by("person__full_name")
+        .order_by("person__created_at")
     )
     people_by_level: dict[str, list[Position]] = {value: [] for value in Level.values}
-    for position in positions:
+    # People's names are encrypted: SQL cannot sort by them, so sort here.
+    for position in sorted(positions, key=lambda p: fold(p.person.full_name)):
         people_by_level[position.level].append(position)
     interactions = Interaction.objects.visible_to(user).filter(bearers=bearer)
     last_contact = dict(

@@ -54,3 +54,20 @@ class GrantAccess(models.TextChoices):
 
     READ = "read", _("Read")
     WRITE = "write", _("Read and write")
+
+
+class AuditKind(models.TextChoices):
+    """What an audit event records (the tamper-evident log, ``core/audit.py``)."""
+
+    CHANGE = "change", _("Change")
+    READ = "read", _("Read")
+    LIST = "list", _("List")
+    EXPORT = "export", _("Export")
+    LOGIN_SUCCEEDED = "login_succeeded", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOGOUT = "logout", _("Signed out")
+    GRANT_CHANGED = "grant_changed", _("Grant changed")
+    PERMISSION_CHANGED = "permission_changed", _("Permission changed")
+    KEY_OPERATION = "key_operation", _("Key operation")
+    RETENTION = "retention", _("Retention")
+    CHECKPOINT = "checkpoint", _("Checkpoint")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.core.access import RestrictedManager
-from pourparler.core.choices import AccessScope, ChangeAction, GrantAccess, Role
+from pourparler.core.choices import AccessScope, AuditKind, ChangeAction, GrantAccess, Role
 from pourparler.core.ids import uuid7
 
 
@@ -258,3 +258,114 @@ class Grant(Record):
 
     def __str__(self) -> str:
         return f"{self.get_access_display()} grant until {self.expires_at:%Y-%m-%d}"
+
+
+# --- The tamper-evident audit log (core/audit.py) -----------------------------------------
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """One link of the hash-chained audit log: a change, a read, a sign-in, an export...
+
+    ``hash`` is the SHA-256 of every other field in a canonical form, ``prev_hash`` included,
+    so each event commits to the whole log before it. Written only by
+    ``pourparler.core.audit``; never holds confidential text (see ``detail``).
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        "core.User", null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    # The user name as it was (or "system", "anonymous"), frozen into the hash.
+    actor_name = models.CharField(max_length=150)
+    request_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=24, choices=AuditKind.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.UUIDField(null=True, db_index=True)
+    compartment = models.ForeignKey(
+        Delegation, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Metadata only: ids, versions, digests, counts, addresses. Never confidential text.
+    detail = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.kind}"
+
+
+class AuditHead(models.Model):
+    """The single row naming the last event of the chain; updated with every append.
+
+    Appends lock it (``select_for_update``), so they are serialised; a chain whose tail
+    was cut off no longer ends where the head says.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """An Ed25519 signature over (seq, hash, at) of the chain at one point.
+
+    The signing key lives outside the database, so whoever can write the database alone
+    cannot rewrite the chain up to a checkpoint without the forgery showing.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    public_key_id = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["seq", "id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq} ({self.public_key_id})"
+
+
+class DataKey(models.Model):
+    """A data key that encrypts the confidential text of one compartment (or, with no
+    compartment, of organisation-wide records), stored wrapped by the master key.
+
+    The master key never sits in the database; ``master_key_id`` says which one wrapped
+    this key. A retired key encrypts nothing new; after a data-key rotation its wrapped
+    bytes are destroyed. See ``core/crypto.py``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    compartment = models.ForeignKey(
+        Delegation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # base64(nonce | AES-GCM ciphertext of the key), AAD bound to id and compartment.
+    wrapped_key = models.TextField(blank=True)
+    master_key_id = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compartment"],
+                condition=models.Q(retired_at__isnull=True),
+                name="core_datakey_one_active_per_compartment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.compartment_id or "organisation"
+        state = "retired" if self.retired_at else "active"
+        return f"data key {self.pk} ({scope}, {state}, master {self.master_key_id})"

@@ -22,9 +22,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from pourparler.core import audit
 from pourparler.core.access import Action, clearance_for, forget_clearance
 from pourparler.core.choices import ChangeAction, Role
 from pourparler.core.context import current_request_id
+from pourparler.core.crypto import encrypted_fields, seal_logged_values
+from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import ChangeLogEntry, Delegation, Grant, Membership, Record, User
 
 _R = TypeVar("_R", bound=Record)
@@ -62,14 +65,23 @@ class RecordGone(Exception):
     """The record was deleted while someone was editing it."""
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """Return a JSON-ready picture of a record's fields, for the change log."""
+def snapshot(obj: models.Model, previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return a JSON-ready picture of a record's fields, for the change log.
+
+    Encrypted fields are logged encrypted, never as plaintext; one unchanged since the
+    ``previous`` snapshot keeps its token there, so it does not show as changed.
+    """
     exclude = set(getattr(obj, "changelog_exclude", ()))
     data: dict[str, Any] = {}
+    secret: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if field.name in exclude:
             continue
         data[field.attname] = field.value_from_object(obj)
+        if isinstance(field, EncryptedTextField):
+            secret[field.attname] = data[field.attname]
+    if secret:
+        data.update(seal_logged_values(obj, secret, previous))
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             if field.name in exclude:
@@ -115,7 +127,7 @@ def _log(
     after: dict[str, Any] | None,
     actor: User | None,
 ) -> ChangeLogEntry:
-    return ChangeLogEntry.objects.create(
+    entry = ChangeLogEntry.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor else "system",
         request_id=current_request_id(),
@@ -127,16 +139,22 @@ def _log(
         before=before,
         after=after,
     )
+    audit.record_change(entry)
+    return entry
 
 
 def _log_conflict(conflict: EditConflict, actor: User | None) -> None:
     current = conflict.current
-    before = snapshot(current)
-    attempted = {
-        **before,
-        **json.loads(json.dumps(conflict.attempted, cls=DjangoJSONEncoder, default=str)),
-    }
     with transaction.atomic():
+        before = snapshot(current)
+        attempted = {
+            **before,
+            **json.loads(json.dumps(conflict.attempted, cls=DjangoJSONEncoder, default=str)),
+        }
+        # What the editor tried to save is as confidential as what is stored.
+        secret = {f.attname for f in encrypted_fields(type(current))}
+        tried = {name: attempted[name] for name in conflict.attempted if name in secret}
+        attempted.update(seal_logged_values(current, tried, before))
         _log(current, ChangeAction.CONFLICT, before, attempted, actor)
 
 
@@ -207,7 +225,7 @@ def update_record(
         _set_m2m(current, m2m)
         _keep_actor_in_restriction(current, actor)
         ensure_permitted(current, actor, "change")
-        _log(current, ChangeAction.UPDATE, before, snapshot(current), actor)
+        _log(current, ChangeAction.UPDATE, before, snapshot(current, before), actor)
     return current
 
 
@@ -226,7 +244,7 @@ def delete_record(obj: _R, *, actor: User, expected_version: int) -> _R:
         current.updated_by = actor
         current.version = expected_version + 1
         current.save()
-        _log(current, ChangeAction.DELETE, before, snapshot(current), actor)
+        _log(current, ChangeAction.DELETE, before, snapshot(current, before), actor)
     return current
 
 
@@ -243,7 +261,7 @@ def seed_reference_records(model: type[_R], rows: Iterable[dict[str, Any]], *, k
         model.objects.bulk_create(fresh)
         content_type = ContentType.objects.get_for_model(model)
         request_id = current_request_id()
-        ChangeLogEntry.objects.bulk_create(
+        entries = ChangeLogEntry.objects.bulk_create(
             ChangeLogEntry(
                 actor=None,
                 actor_name="system",
@@ -258,6 +276,7 @@ def seed_reference_records(model: type[_R], rows: Iterable[dict[str, Any]], *, k
             )
             for obj in fresh
         )
+        audit.record_changes(entries)
     return len(fresh)
 
 
@@ -282,7 +301,7 @@ def _log_user_change(
     after.pop("password", None)
     if before:
         before.pop("password", None)
-    ChangeLogEntry.objects.create(
+    entry = ChangeLogEntry.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor else "system",
         request_id=current_request_id(),
@@ -294,6 +313,7 @@ def _log_user_change(
         before=before,
         after=after,
     )
+    audit.record_change(entry)
 
 
 @write_service
@@ -368,6 +388,7 @@ def do_post_member(
         _log(membership, ChangeAction.CREATE, None, snapshot(membership), None)
     else:
         create_record(membership, actor=actor)
+    audit.record_permission_change(membership, "posted", actor=actor)
     forget_clearance(user)
     return membership
 
@@ -444,6 +465,7 @@ def do_grant_access(
     _check_grantor(actor, grant)
     named = [actor] + ([grantee] if grantee is not None else [])
     create_record(grant, actor=actor, m2m={"restricted_to": named})
+    audit.record_grant_change(grant, "granted", actor=actor)
     if grantee is not None:
         forget_clearance(grantee)
     return grant
@@ -453,4 +475,6 @@ def do_grant_access(
 def do_revoke_grant(grant: Grant, *, actor: User, expected_version: int) -> Grant:
     """Withdraw a grant before it expires."""
     _check_grantor(actor, grant)
-    return delete_record(grant, actor=actor, expected_version=expected_version)
+    revoked = delete_record(grant, actor=actor, expected_version=expected_version)
+    audit.record_grant_change(revoked, "revoked", actor=actor)
+    return revoked

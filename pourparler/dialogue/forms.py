@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
 from pourparler.core.models import Delegation, User
+from pourparler.core.text import fold
 from pourparler.dialogue.models import Interaction, Topic
 from pourparler.geo.models import AdminArea
 from pourparler.people.models import Person
@@ -36,6 +39,16 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name())
+
+
+class ByNameChoiceIterator(ModelChoiceIterator):
+    """Offer people by name: names are encrypted, so SQL cannot sort them."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        choices = [self.choice(obj) for obj in self.queryset]
+        yield from sorted(choices, key=lambda choice: fold(str(choice[1])))
 
 
 class InteractionForm(forms.ModelForm):
@@ -107,6 +120,7 @@ class InteractionForm(forms.ModelForm):
         self.fields["their_participants"].queryset = Person.objects.visible_to(user).filter(  # type: ignore[attr-defined]
             compartment_id__in=writable
         )
+        self.fields["their_participants"].iterator = ByNameChoiceIterator  # type: ignore[attr-defined]
         self.fields["topics"].queryset = Topic.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["admin_area"].queryset = AdminArea.objects.visible_to(user)  # type: ignore[attr-defined]
         staff = staff_of(writable)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pourparler.bearers.choices import Level
 from pourparler.core.choices import AccessScope
+from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 from pourparler.dialogue.choices import (
     Confidentiality,
@@ -71,9 +72,10 @@ class Interaction(Record):
     confidentiality = models.CharField(
         max_length=24, choices=Confidentiality.choices, default=Confidentiality.CONFIDENTIAL
     )
-    summary = models.TextField()
-    notes = models.TextField(blank=True)
-    outcomes = models.TextField(blank=True)
+    # Encrypted at rest (core.crypto): what was said is the most confidential part.
+    summary = EncryptedTextField()
+    notes = EncryptedTextField(blank=True)
+    outcomes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -97,7 +99,7 @@ class FollowUp(Record):
     interaction = models.ForeignKey(
         Interaction, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )
-    action = models.CharField(max_length=300)
+    action = EncryptedTextField(max_length=300)
     owner = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )

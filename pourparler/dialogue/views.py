@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for, get_visible_or_404
+from pourparler.core.audit import record_list, record_read
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.services import EditConflict, RecordGone
@@ -78,9 +79,11 @@ def interaction_list(request: AuthedRequest) -> HttpResponse:
     if until:
         interactions = interactions.filter(occurred_at__date__lte=until)
     interactions = _with_visible_links(interactions.order_by("-occurred_at"), user)
+    page = page_of(interactions, request)
+    record_list(user, Interaction, page.items)
     context = {
         "nav": "interactions",
-        "page": page_of(interactions, request),
+        "page": page,
         "pager_query": query_without_page(request),
         "filters": filters,
         "kinds": InteractionKind.choices,
@@ -96,6 +99,7 @@ def interaction_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     visible = Interaction.objects.visible_to(user).select_related("compartment", "admin_area")
     interaction = get_visible_or_404(_with_visible_links(visible, user), user, pk)
+    record_read(user, interaction)
     context = {
         "nav": "interactions",
         "interaction": interaction,

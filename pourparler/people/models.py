@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
+from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 from pourparler.people.choices import LegalBasis, Strength
 
@@ -15,16 +16,17 @@ from pourparler.people.choices import LegalBasis, Strength
 class Person(Record):
     """An interlocutor: a member of a weapon bearer whom our delegates know.
 
-    People belong to the compartment of the delegation that knows them.
+    People belong to the compartment of the delegation that knows them. Their names and
+    notes are encrypted at rest; they are found by a blind index of their names.
     """
 
-    changelog_exclude: ClassVar[tuple[str, ...]] = ("search_text",)
+    changelog_exclude: ClassVar[tuple[str, ...]] = ("search_tokens",)
 
-    full_name = models.CharField(max_length=300)
+    full_name = EncryptedTextField(max_length=300)
     languages = models.JSONField(
         default=list, blank=True, help_text=_("ISO 639 codes of the languages the person speaks.")
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     purpose = models.CharField(
         max_length=300,
         default="Humanitarian dialogue with weapon bearers",
@@ -33,11 +35,13 @@ class Person(Record):
     legal_basis = models.CharField(
         max_length=24, choices=LegalBasis.choices, default=LegalBasis.PUBLIC_INTEREST
     )
-    # Folded names and aliases, for search insensitive to case and diacritics.
-    search_text = models.TextField(blank=True, editable=False)
+    # The blind index of every name (core.crypto.search_tokens): keyed hashes of folded
+    # words and their prefixes, so a search needs no plaintext in the database.
+    search_tokens = models.TextField(blank=True, editable=False)
 
     class Meta:
-        ordering = ["full_name"]
+        # Names are encrypted: SQL cannot sort by them; pages sort what they show.
+        ordering = ["created_at", "id"]
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
@@ -50,13 +54,13 @@ class PersonName(Record):
     access_via = ("person",)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="names")
-    name = models.CharField(max_length=300)
+    name = EncryptedTextField(max_length=300)
     language = models.CharField(max_length=8, blank=True)
     script = models.CharField(max_length=4, blank=True)
-    transliteration = models.CharField(max_length=300, blank=True)
+    transliteration = EncryptedTextField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["person", "name"]
+        ordering = ["person", "created_at"]
 
     def __str__(self) -> str:
         return self.name
@@ -107,7 +111,7 @@ class Relationship(Record):
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
     strength = models.CharField(max_length=16, choices=Strength.choices, default=Strength.WORKING)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["person", "-since"]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pourparler.bearers.models import Unit, WeaponBearer
+from pourparler.core.crypto import search_tokens
 from pourparler.core.models import Delegation, User
 from pourparler.core.services import (
     create_record,
@@ -14,19 +15,49 @@ from pourparler.core.services import (
     update_record,
     write_service,
 )
-from pourparler.core.text import search_blob
 from pourparler.people.models import Person, PersonName, Position, Relationship
 
 
+def person_names(person: Person, names: Iterable[PersonName]) -> list[str]:
+    """Return every name a person is found by: the full name, other names, transliterations."""
+    parts = [person.full_name]
+    for entry in names:
+        parts += [entry.name, entry.transliteration]
+    return [part for part in parts if part]
+
+
 def refresh_person_search(person: Person) -> None:
-    """Recompute the folded names a person is found by (derived data, not logged)."""
-    parts: list[str | None] = [person.full_name]
+    """Recompute the blind index a person is found by (derived data, not logged)."""
     names = PersonName.objects.alive().filter(person=person)
-    for name, transliteration in names.values_list("name", "transliteration"):
-        parts += [name, transliteration]
-    blob = search_blob(parts)
-    Person.objects.filter(pk=person.pk).update(search_text=blob)
-    person.search_text = blob
+    tokens = search_tokens(person.compartment_id, person_names(person, names))
+    Person.objects.filter(pk=person.pk).update(search_tokens=tokens)
+    person.search_tokens = tokens
+
+
+def rebuild_search_tokens(
+    person_model: type[Person] = Person, name_model: type[PersonName] = PersonName
+) -> int:
+    """Recompute every person's blind index, for example after a master key rotation.
+
+    Migrations pass their historical models. Returns how many people were indexed.
+    """
+    count = 0
+    people = person_model._base_manager.order_by("pk")
+    last = None
+    while True:
+        batch = list((people.filter(pk__gt=last) if last else people)[:500])
+        if not batch:
+            return count
+        names_of: dict[Any, list[PersonName]] = {}
+        alive = name_model._base_manager.filter(deleted_at__isnull=True)
+        for entry in alive.filter(person_id__in=[p.pk for p in batch]).order_by("pk"):
+            names_of.setdefault(entry.person_id, []).append(entry)
+        for person in batch:
+            names = person_names(person, names_of.get(person.pk, []))
+            tokens = search_tokens(person.compartment_id, names)
+            person_model._base_manager.filter(pk=person.pk).update(search_tokens=tokens)
+        count += len(batch)
+        last = batch[-1].pk
 
 
 @write_service

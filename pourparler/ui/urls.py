@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pourparler.ui import views
+from pourparler.ui import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +13,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("login/verify/", signin.verify, name="login_verify"),
+    path("account/two-factor/", signin.two_factor, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pourparler.geo.models import Country
+from pourparler.testing.http import sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def logged_in(client: Client, world: World) -> Client:
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     return client
 
 
@@ -84,6 +85,6 @@ def test_profile_shows_structure_people_by_level_timeline_and_last_contact(
 def test_profile_hides_people_of_another_delegation(client: Client, world: World) -> None:
     army = make_bearer(world.alice)
     make_person(world.alice, world.varnia, full_name="Gen. Tamsin Oro", bearer=army)
-    client.force_login(world.dave)
+    sign_in(client, world.dave)
     body = client.get(reverse("bearer_detail", args=[army.pk])).content
     assert b"Gen. Tamsin Oro" not in body

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
 from pourparler.core.choices import ChangeAction
+from pourparler.core.crypto import decrypt_logged_value, is_token
 from pourparler.core.models import ChangeLogEntry
 from pourparler.core.services import EditConflict, RecordGone
 from pourparler.dialogue.models import Interaction
@@ -24,13 +25,20 @@ def log_of(obj: Interaction) -> list[ChangeLogEntry]:
     )
 
 
+def logged(entry: ChangeLogEntry, side: str) -> dict[str, object]:
+    """Read one side of an entry as someone allowed to see the record would."""
+    data = getattr(entry, side) or {}
+    return {name: decrypt_logged_value(entry, name, value) for name, value in data.items()}
+
+
 def test_it_logs_a_create_with_the_full_record(world: World) -> None:
     interaction = make_interaction(world.alice, world.varnia, summary="Met the brigade.")
     [entry] = log_of(interaction)
     assert entry.action == ChangeAction.CREATE
     assert entry.actor == world.alice and entry.actor_name == "alice"
     assert entry.before is None
-    assert entry.after["summary"] == "Met the brigade."
+    assert is_token(entry.after["summary"])  # the log holds no plaintext
+    assert logged(entry, "after")["summary"] == "Met the brigade."
     assert entry.after["version"] == 1
     assert entry.compartment_id == world.varnia.pk
     assert entry.request_id
@@ -45,9 +53,10 @@ def test_it_logs_an_update_with_before_and_after_and_bumps_the_version(world: Wo
     assert updated.updated_by == world.bob
     entry = log_of(interaction)[-1]
     assert entry.action == ChangeAction.UPDATE
-    assert entry.before["summary"] == "First draft."
-    assert entry.after["summary"] == "Second draft."
-    assert ("summary", "First draft.", "Second draft.") in entry.changed_fields()
+    assert logged(entry, "before")["summary"] == "First draft."
+    assert logged(entry, "after")["summary"] == "Second draft."
+    changed = {name for name, _, _ in entry.changed_fields()}
+    assert "summary" in changed and "notes" not in changed  # unchanged text keeps its token
 
 
 def test_it_logs_many_to_many_changes(world: World) -> None:
@@ -81,15 +90,16 @@ def test_it_refuses_a_stale_edit_and_keeps_both_versions(world: World) -> None:
     refused = log_of(interaction)[-1]
     assert refused.action == ChangeAction.CONFLICT
     assert refused.actor == world.bob
-    assert refused.before["summary"] == "Alice's edit."
-    assert refused.after["summary"] == "Bob's edit."
+    assert logged(refused, "before")["summary"] == "Alice's edit."
+    assert is_token(refused.after["summary"])  # what Bob tried is as confidential
+    assert logged(refused, "after")["summary"] == "Bob's edit."
 
 
 def test_it_rolls_back_a_write_the_actor_may_not_make(world: World) -> None:
     before = ChangeLogEntry.objects.count()
     with pytest.raises(PermissionDenied):
         make_interaction(world.dave, world.varnia, summary="Wrong compartment.")
-    assert not Interaction.objects.filter(summary="Wrong compartment.").exists()
+    assert all(i.summary != "Wrong compartment." for i in Interaction.objects.all())
     assert ChangeLogEntry.objects.count() == before
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pourparler.core.models import User
 from pourparler.dialogue.models import Interaction
+from pourparler.testing.http import give_totp_device, totp_code
 from pourparler.testing.personas import PASSWORD, World, build_world, make_bearer, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,11 +40,16 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-def log_in(page: object, base: str, username: str) -> None:
+def log_in(page: object, base: str, user: User) -> None:
+    """Password, then the code the user's authenticator app would show, on /login/verify/."""
+    device = give_totp_device(user)
     page.goto(f"{base}/login/")  # type: ignore[attr-defined]
-    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_username", user.username)  # type: ignore[attr-defined]
     page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
     page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/login/verify/\?next=/$"))  # type: ignore[attr-defined]
+    page.fill("#id_code", totp_code(device))  # type: ignore[attr-defined]
+    page.click("button:has-text('Verify')")  # type: ignore[attr-defined]
     page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
 
 
@@ -59,7 +66,7 @@ def test_record_an_interaction_and_see_it_on_the_timeline(
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
-    log_in(page, base, "alice")
+    log_in(page, base, world.alice)
     page.click("text=Record an interaction")
     page.select_option("#id_kind", "checkpoint")
     page.select_option("#id_level", "tactical")
@@ -89,7 +96,7 @@ def test_record_an_interaction_and_see_it_on_the_timeline(
 
     other = browser.new_context()  # type: ignore[attr-defined]
     page = other.new_page()
-    log_in(page, base, "dave")
+    log_in(page, base, world.dave)
     response = page.goto(detail_url)
     assert response is not None and response.status == 404
     assert "Not found" in page.content()

@@ -8,8 +8,11 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from pourparler.core import crypto
 
 WSGI_APP = "pourparler.wsgi:application"
 
@@ -45,6 +48,13 @@ class Command(BaseCommand):
         workers = int(options["workers"])
         if workers < 1:
             raise CommandError("At least one worker is needed.")
+
+        # Refuse to start without the master key (encryption at rest), rather than fail
+        # on the first page that reads a record.
+        try:
+            crypto.master_key()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
 
         call_command("collectstatic", interactive=False, verbosity=0)
 

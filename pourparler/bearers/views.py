@@ -18,13 +18,14 @@ from pourparler.bearers.models import (
     WeaponBearer,
 )
 from pourparler.core.access import get_visible_or_404
+from pourparler.core.audit import record_lists
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.text import fold
 from pourparler.dialogue.choices import FollowUpStatus
 from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.geo.models import Country
-from pourparler.people.models import Position
+from pourparler.people.models import Person, Position
 from pourparler.ui.paging import page_of, query_without_page
 
 
@@ -95,7 +96,8 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     )
     people_by_level: dict[str, list[Position]] = {value: [] for value in Level.values}
     # People's names are encrypted: SQL cannot sort by them, so sort here.
-    for position in sorted(positions, key=lambda p: fold(p.person.full_name)):
+    ordered = sorted(positions, key=lambda p: fold(p.person.full_name))
+    for position in ordered:
         people_by_level[position.level].append(position)
     interactions = Interaction.objects.visible_to(user).filter(bearers=bearer)
     last_contact = dict(
@@ -105,6 +107,11 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         BearerRelation.objects.visible_to(user)
         .filter(Q(subject=bearer) | Q(other=bearer))
         .select_related("subject", "other")
+    )
+    timeline = list(interactions.order_by("-occurred_at")[:30])
+    # The profile names people and shows interactions: both are confidential reads.
+    record_lists(
+        user, {Person: [position.person_id for position in ordered], Interaction: timeline}
     )
     context = {
         "nav": "bearers",
@@ -123,7 +130,7 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             }
             for value, label in Level.choices
         ],
-        "timeline": interactions.order_by("-occurred_at")[:30],
+        "timeline": timeline,
         "follow_ups": FollowUp.objects.visible_to(user)
         .filter(status=FollowUpStatus.OPEN, interaction__in=interactions.values("pk"))
         .select_related("owner")

@@ -191,6 +191,9 @@ def interaction_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     if not Interaction.objects.visible_to(user, "change").filter(pk=interaction.pk).exists():
         raise PermissionDenied("You may read this interaction but not change it.")
     form = InteractionForm(request.POST or None, instance=interaction, user=user)
+    if request.method == "GET":
+        # The form shows the confidential text: opening it is a read.
+        record_read(user, interaction)
     version = interaction.version
     conflict_rows: list[dict[str, Any]] = []
     conflict: EditConflict | None = None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.core.audit import record_lists
 from pourparler.core.http import AuthedRequest
 from pourparler.dialogue.choices import FollowUpStatus
 from pourparler.dialogue.models import FollowUp, Interaction
@@ -51,10 +52,19 @@ def home(request: AuthedRequest) -> HttpResponse:
         .values("bearer_id")
     )
     my_bearers = WeaponBearer.objects.visible_to(user).filter(pk__in=held_people).order_by("name")
+    follow_ups_shown = list(follow_ups)
+    recent_shown = list(recent)
+    # Follow-up descriptions and interaction subjects are confidential: log what was shown.
+    record_lists(user, {Interaction: recent_shown, FollowUp: follow_ups_shown})
     return render(
         request,
         "ui/home.html",
-        {"follow_ups": follow_ups, "recent": recent, "my_bearers": my_bearers, "today": today},
+        {
+            "follow_ups": follow_ups_shown,
+            "recent": recent_shown,
+            "my_bearers": my_bearers,
+            "today": today,
+        },
     )
 
 

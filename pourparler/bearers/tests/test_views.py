@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from pourparler.core.choices import AuditKind
+from pourparler.core.models import AuditEvent
 from pourparler.geo.models import Country
 from pourparler.testing.http import sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_person, make_unit
@@ -88,3 +90,17 @@ def test_profile_hides_people_of_another_delegation(client: Client, world: World
     sign_in(client, world.dave)
     body = client.get(reverse("bearer_detail", args=[army.pk])).content
     assert b"Gen. Tamsin Oro" not in body
+
+
+def test_profile_is_audited_as_a_read_of_the_people_and_interactions_it_shows(
+    logged_in: Client, world: World
+) -> None:
+    army = make_bearer(world.alice)
+    person = make_person(world.alice, world.varnia, full_name="Gen. Tamsin Oro", bearer=army)
+    interaction = make_interaction(world.alice, world.varnia, bearers=[army])
+    before = AuditEvent.objects.count()
+    logged_in.get(reverse("bearer_detail", args=[army.pk]))
+    events = AuditEvent.objects.filter(kind=AuditKind.LIST, actor=world.alice).order_by("seq")
+    assert AuditEvent.objects.count() == before + 2
+    shown = {event.content_type.model: event.detail["ids"] for event in events[:2]}
+    assert shown == {"person": [str(person.pk)], "interaction": [str(interaction.pk)]}

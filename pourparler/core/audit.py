@@ -85,6 +85,7 @@ __all__ = [
     "record_grant_change",
     "record_key_operation",
     "record_list",
+    "record_lists",
     "record_permission_change",
     "record_read",
     "record_retention",
@@ -548,6 +549,29 @@ def record_list(
     if filters:
         detail["filters"] = {str(k): str(v)[:100] for k, v in filters.items()}
     return append_event(AuditKind.LIST, actor=_user_of(request_or_user), model=model, detail=detail)
+
+
+def record_lists(
+    request_or_user: Any, shown: Mapping[type[models.Model], Iterable[Any]]
+) -> list[AuditEvent]:
+    """Record a page that shows several kinds of records, with one lock and one insert.
+
+    Each kind gets its own list event, even when none of its records was shown, so an
+    auditor sees every page that was opened and the query count of a page stays fixed.
+    """
+    actor = _user_of(request_or_user)
+    rows = []
+    for model, records in shown.items():
+        ids = _ids(records)
+        rows.append(
+            _row(
+                AuditKind.LIST,
+                actor=actor,
+                content_type_id=_content_type_id(model),
+                detail={"ids": ids, "count": len(ids)},
+            )
+        )
+    return _append_rows(rows)
 
 
 def record_export(

@@ -78,6 +78,13 @@ INSTALLED_APPS = [
     "pourparler.bearers",
     "pourparler.people",
     "pourparler.dialogue",
+    # What the dialogue is for (issue order: concerns and access before commitments,
+    # which cite them as evidence).
+    "pourparler.concerns",
+    "pourparler.access",
+    "pourparler.commitments",
+    "pourparler.training",
+    "pourparler.integration",
     "pourparler.ui",
 ]
 

@@ -7,6 +7,11 @@ urlpatterns = [
     path("bearers/", include("pourparler.bearers.urls")),
     path("people/", include("pourparler.people.urls")),
     path("interactions/", include("pourparler.dialogue.urls")),
+    path("concerns/", include("pourparler.concerns.urls")),
+    path("access/", include("pourparler.access.urls")),
+    path("commitments/", include("pourparler.commitments.urls")),
+    path("training/", include("pourparler.training.urls")),
+    path("integration/", include("pourparler.integration.urls")),
     path("audit/", include("pourparler.core.urls")),
 ]
 

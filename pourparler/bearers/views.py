@@ -18,7 +18,6 @@ from pourparler.bearers.models import (
     WeaponBearer,
 )
 from pourparler.core.access import get_visible_or_404
-from pourparler.core.audit import record_lists
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.text import fold
@@ -26,7 +25,11 @@ from pourparler.dialogue.choices import FollowUpStatus
 from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.geo.models import Country
 from pourparler.people.models import Person, Position
+from pourparler.ui import extensions
 from pourparler.ui.paging import page_of, query_without_page
+
+# How many entries the bearer timeline shows, newest first.
+TIMELINE_LENGTH = 30
 
 
 def bearer_list(request: AuthedRequest) -> HttpResponse:
@@ -108,10 +111,11 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         .filter(Q(subject=bearer) | Q(other=bearer))
         .select_related("subject", "other")
     )
-    timeline = list(interactions.order_by("-occurred_at")[:30])
-    # The profile names people and shows interactions: both are confidential reads.
-    record_lists(
-        user, {Person: [position.person_id for position in ordered], Interaction: timeline}
+    timeline = extensions.bearer_timeline(user, bearer, TIMELINE_LENGTH)
+    panels = extensions.bearer_panels(user, bearer)
+    # The profile names people and shows dialogue: every record shown is an audited read.
+    extensions.audit_shown(
+        user, timeline, panels, also={Person: [position.person_id for position in ordered]}
     )
     context = {
         "nav": "bearers",
@@ -131,6 +135,7 @@ def bearer_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             for value, label in Level.choices
         ],
         "timeline": timeline,
+        "panels": panels,
         "follow_ups": FollowUp.objects.visible_to(user)
         .filter(status=FollowUpStatus.OPEN, interaction__in=interactions.values("pk"))
         .select_related("owner")

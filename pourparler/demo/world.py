@@ -15,12 +15,15 @@ world stays fresh but is otherwise the same on every run.
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -1345,28 +1348,28 @@ RESTRICTED_THREAD: tuple[tuple[str, int, tuple[str, ...], str, str], ...] = (
 
 
 @dataclass
-class _UnitInfo:
+class UnitInfo:
     unit: Unit
     spec: UnitSpec
     area: AdminArea | None
 
 
 @dataclass
-class _BearerInfo:
+class BearerInfo:
     spec: BearerSpec
     bearer: WeaponBearer
-    units: list[_UnitInfo] = field(default_factory=list)
+    units: list[UnitInfo] = field(default_factory=list)
 
-    def units_at(self, level: str) -> list[_UnitInfo]:
+    def units_at(self, level: str) -> list[UnitInfo]:
         return [u for u in self.units if u.spec.level == level]
 
 
 @dataclass
-class _PersonInfo:
+class PersonInfo:
     person: Person
     name: NameSpec
-    bearer: _BearerInfo
-    unit: _UnitInfo
+    bearer: BearerInfo
+    unit: UnitInfo
     level: str
     rank: str
     title: str
@@ -1435,7 +1438,7 @@ def load_demo_world(*, stdout: Writer | None = None) -> bool:
                 "The database holds no delegation but already has the demo accounts "
                 f"{', '.join(taken)}; refusing to load the demo world into it."
             )
-        _WorldBuilder(stdout).build()
+        WorldBuilder(stdout).build()
     return True
 
 
@@ -1455,7 +1458,7 @@ def print_demo_logins(stdout: Writer) -> None:
     )
 
 
-class _WorldBuilder:
+class WorldBuilder:
     """Builds the world phase by phase, keeping what later phases need."""
 
     def __init__(self, stdout: Writer | None) -> None:
@@ -1468,10 +1471,12 @@ class _WorldBuilder:
         self.delegations: dict[str, Delegation] = {}
         self.countries: dict[str, Country] = {}
         self.areas: dict[str, AdminArea] = {}
-        self.bearers: dict[str, _BearerInfo] = {}
-        self.people: dict[str, list[_PersonInfo]] = {"varnia": [], "kestria": []}
-        self.restricted_person: _PersonInfo | None = None
+        self.bearers: dict[str, BearerInfo] = {}
+        self.people: dict[str, list[PersonInfo]] = {"varnia": [], "kestria": []}
+        self.restricted_person: PersonInfo | None = None
         self.topics: dict[str, Topic] = {}
+        # Every interaction recorded, by delegation, oldest first.
+        self.interactions: dict[str, list[Interaction]] = {"varnia": [], "kestria": []}
         self.counts = _Counts()
 
     # -- helpers -----------------------------------------------------------------------
@@ -1503,6 +1508,23 @@ class _WorldBuilder:
         self.registry()
         self.interlocutors()
         self.dialogue()
+        self.extensions()
+
+    def extensions(self) -> None:
+        """Let every domain app that has a ``demo.py`` add its records to the world.
+
+        Apps are asked in ``INSTALLED_APPS`` order; each ``populate(world)`` gets this
+        builder (its users, delegations, bearers with units, people, interactions,
+        topics, random generator and today) and returns a line saying what it added.
+        """
+        for config in apps.get_app_configs():
+            name = f"{config.name}.demo"
+            if config.name == "pourparler.demo" or not config.name.startswith("pourparler."):
+                continue
+            if importlib.util.find_spec(name) is None:
+                continue
+            populate = importlib.import_module(name).populate
+            self.say(config.label, populate(self))
 
     def bootstrap(self) -> None:
         for iso2, iso3, name in COUNTRIES:
@@ -1567,7 +1589,7 @@ class _WorldBuilder:
                 community_ties=spec.community_ties,
                 external_support=spec.external_support,
             )
-            info = _BearerInfo(spec=spec, bearer=bearer)
+            info = BearerInfo(spec=spec, bearer=bearer)
             made: dict[str, Unit] = {}
             for unit_spec in spec.units:
                 area = self.areas[unit_spec.pcode] if unit_spec.pcode else None
@@ -1582,7 +1604,7 @@ class _WorldBuilder:
                     admin_area=area,
                 )
                 made[unit_spec.key] = unit
-                info.units.append(_UnitInfo(unit=unit, spec=unit_spec, area=area))
+                info.units.append(UnitInfo(unit=unit, spec=unit_spec, area=area))
             units += len(spec.units)
             self.bearers[spec.key] = info
         do_relate_bearers(
@@ -1601,7 +1623,7 @@ class _WorldBuilder:
         }
         for pool in pools.values():
             self.rng.shuffle(pool)
-        unit_cycles: dict[tuple[str, str], list[_UnitInfo]] = {}
+        unit_cycles: dict[tuple[str, str], list[UnitInfo]] = {}
         title_cycles: dict[tuple[str, str], list[tuple[str, str]]] = {}
         noms = list(NOMS_DE_GUERRE)
         self.rng.shuffle(noms)
@@ -1635,7 +1657,7 @@ class _WorldBuilder:
             f"{len(self.people['kestria'])} Kestria), with positions and relationships",
         )
 
-    def _holders(self, info: _BearerInfo, level: str) -> list[str]:
+    def _holders(self, info: BearerInfo, level: str) -> list[str]:
         """Who on our side holds the relationship with someone of this bearer and level."""
         if info.spec.delegation == "kestria":
             if level == TACT:
@@ -1652,14 +1674,14 @@ class _WorldBuilder:
 
     def _make_person(
         self,
-        info: _BearerInfo,
-        unit: _UnitInfo,
+        info: BearerInfo,
+        unit: UnitInfo,
         level: str,
         rank: str,
         title: str,
         name: NameSpec,
         alias: tuple[str, str, str, str] | None,
-    ) -> _PersonInfo:
+    ) -> PersonInfo:
         delegation = info.spec.delegation
         holders = self._holders(info, level)
         actor = self.users[holders[0]]
@@ -1703,7 +1725,7 @@ class _WorldBuilder:
         )
         self._positions(person, actor, info, unit, level, rank, title)
         self._relationships(person, holders)
-        return _PersonInfo(
+        return PersonInfo(
             person=person, name=name, bearer=info, unit=unit, level=level, rank=rank, title=title
         )
 
@@ -1711,8 +1733,8 @@ class _WorldBuilder:
         self,
         person: Person,
         actor: User,
-        info: _BearerInfo,
-        unit: _UnitInfo,
+        info: BearerInfo,
+        unit: UnitInfo,
         level: str,
         rank: str,
         title: str,
@@ -1854,7 +1876,7 @@ class _WorldBuilder:
             since=self.days_ago(300),
             strength=Strength.FIRST_CONTACT,
         )
-        self.restricted_person = _PersonInfo(
+        self.restricted_person = PersonInfo(
             person=person,
             name=name,
             bearer=hhrb,
@@ -1973,7 +1995,7 @@ class _WorldBuilder:
             follow_ups=follow_ups,
         )
 
-    def _topics(self, kind: str, info: _BearerInfo) -> list[Topic]:
+    def _topics(self, kind: str, info: BearerInfo) -> list[Topic]:
         weights = TOPIC_WEIGHTS[info.spec.kind]
         if info.spec.delegation == "kestria":
             weights = tuple(w for w in weights if w[0] != "conduct-of-hostilities")
@@ -1989,7 +2011,7 @@ class _WorldBuilder:
                 codes.append(code)
         return [self.topics[code] for code in codes]
 
-    def _framework(self, bearers: Sequence[_BearerInfo], topics: Sequence[Topic]) -> str:
+    def _framework(self, bearers: Sequence[BearerInfo], topics: Sequence[Topic]) -> str:
         frameworks = {b.spec.framework for b in bearers}
         codes = {t.code for t in topics}
         if any(b.spec.kind == BearerKind.GENDARMERIE for b in bearers) and (
@@ -2003,7 +2025,7 @@ class _WorldBuilder:
             return LegalFramework.DOMESTIC
         return frameworks.pop()
 
-    def _our_people(self, delegation: str, kind: str, info: _BearerInfo, level: str) -> list[User]:
+    def _our_people(self, delegation: str, kind: str, info: BearerInfo, level: str) -> list[User]:
         rng = self.rng
         names: list[str]
         if delegation == "kestria":
@@ -2053,7 +2075,7 @@ class _WorldBuilder:
                 names.append("varnia.head")
         return [self.users[n] for n in names]
 
-    def _place(self, kind: str, first: _PersonInfo, delegation: str) -> tuple[str, str]:
+    def _place(self, kind: str, first: PersonInfo, delegation: str) -> tuple[str, str]:
         rng = self.rng
         town = first.unit.spec.town
         unit = first.unit.spec.name
@@ -2110,8 +2132,8 @@ class _WorldBuilder:
     def _phrases(
         self,
         delegation: str,
-        first: _PersonInfo,
-        info: _BearerInfo,
+        first: PersonInfo,
+        info: BearerInfo,
         topics: Sequence[Topic],
         framework: str,
         town: str,
@@ -2158,7 +2180,7 @@ class _WorldBuilder:
             "minutes": rng.choice((10, 15, 20, 30, 45, 60, 90)),
         }
 
-    def _confidentiality(self, kind: str, level: str, info: _BearerInfo) -> str:
+    def _confidentiality(self, kind: str, level: str, info: BearerInfo) -> str:
         options: tuple[tuple[str, int], ...]
         if kind in (K.DISSEMINATION, K.COURSE, K.CONFERENCE, K.PRE_DEPLOYMENT, K.EXERCISE):
             options = ((Confidentiality.INTERNAL, 70), (Confidentiality.CONFIDENTIAL, 30))
@@ -2285,6 +2307,7 @@ class _WorldBuilder:
             notes=plan.notes,
             outcomes=plan.outcomes,
         )
+        self.interactions[plan.delegation].append(interaction)
         for entry in plan.follow_ups:
             follow_up: FollowUp = do_create_follow_up(
                 interaction,

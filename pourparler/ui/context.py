@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from pourparler.core.audit import is_auditor
 from pourparler.core.twofactor import fully_signed_in, second_factor_required
+from pourparler.ui.extensions import nav_entries
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -22,4 +23,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "fully_signed_in": fully_signed_in(getattr(request, "user", None)),
         # Called only if a template asks (the navigation): the audit log link.
         "is_auditor": functools.partial(is_auditor, getattr(request, "user", None)),
+        # The registers domain apps add to the navigation (ui/extensions.py).
+        "nav_entries": nav_entries,
     }

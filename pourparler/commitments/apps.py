@@ -1,0 +1,9 @@
+"""The commitments register: what weapon bearers undertook, who signed, and whether they keep it."""
+
+from django.apps import AppConfig
+
+
+class CommitmentsConfig(AppConfig):
+    name = "pourparler.commitments"
+    label = "commitments"
+    default_auto_field = "django.db.models.BigAutoField"

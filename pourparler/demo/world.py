@@ -1452,9 +1452,9 @@ def print_demo_logins(stdout: Writer) -> None:
     for row in [header, *rows]:
         stdout.write(f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
     stdout.write(
-        "\nStart the server with `POURPARLER_DEMO=1 pourparler serve` and open "
-        "http://127.0.0.1:8000/ (varnia.delegate and kestria.delegate have the fullest "
-        "home pages).\n"
+        "\nSign in at the address the server prints (`make run` starts it next; by hand: "
+        "`POURPARLER_DEMO=1 pourparler serve`). varnia.delegate and kestria.delegate "
+        "have the fullest home pages.\n"
     )
 
 

@@ -1,0 +1,115 @@
+"""Vocabularies of concerns: their status, the law at stake, sources and their grading,
+representations and the bearer's responses.
+
+Shared lists come from the apps that own them: the level of a contact from
+``bearers.choices.Level``, how carefully a record is handled from
+``dialogue.choices.Confidentiality``, where a follow-up stands from
+``dialogue.choices.FollowUpStatus``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConcernStatus(models.TextChoices):
+    """Where a concern stands in its life with the bearer.
+
+    open → raised (the first representation) → responded (the bearer's first answer),
+    then addressed, persisting or closed as a delegate judges it. See
+    ``concerns.services`` for the transitions allowed.
+    """
+
+    OPEN = "open", _("Open")
+    RAISED = "raised", _("Raised")
+    RESPONDED = "responded", _("Responded")
+    ADDRESSED = "addressed", _("Addressed")
+    PERSISTING = "persisting", _("Persisting")
+    CLOSED = "closed", _("Closed")
+
+
+class DatePrecision(models.TextChoices):
+    """How precisely we know when the alleged facts happened."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class ApplicableLaw(models.TextChoices):
+    """The body of law the alleged facts fall under.
+
+    The values match ``dialogue.choices.LegalFramework`` where they mean the same, so
+    concerns and interactions can be compared; a concern has no "not discussed", but the
+    framework may not be settled yet.
+    """
+
+    IHL = "ihl", _("International humanitarian law (conduct of hostilities)")
+    IHRL = "ihrl", _("International human rights law (law enforcement)")
+    DOMESTIC = "domestic", _("Domestic law")
+    MIXED = "mixed", _("Several frameworks")
+    UNDETERMINED = "undetermined", _("Not determined yet")
+
+
+class SourceKind(models.TextChoices):
+    """Where an allegation comes from."""
+
+    DIRECT_OBSERVATION = "direct_observation", _("Our own observation")
+    VICTIM = "victim", _("Victim or relative")
+    WITNESS = "witness", _("Eyewitness")
+    MEDICAL = "medical", _("Health staff or medical records")
+    COMMUNITY = "community", _("Community member or leader")
+    AUTHORITY = "authority", _("Authorities or the bearer itself")
+    DETAINEE = "detainee", _("Detainee (during a visit)")
+    ORGANISATION = "organisation", _("Other organisation (UN, NGO)")
+    MEDIA = "media", _("Media or social media")
+    OTHER = "other", _("Other")
+
+
+class SourceReliability(models.TextChoices):
+    """How reliable the source has proven (the admiralty grading, A to F).
+
+    It grades the source, not this piece of information: see ``InformationCredibility``.
+    """
+
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
+
+
+class InformationCredibility(models.TextChoices):
+    """How credible this piece of information is (the admiralty grading, 1 to 6)."""
+
+    CONFIRMED = "1", _("1: confirmed by other sources")
+    PROBABLY_TRUE = "2", _("2: probably true")
+    POSSIBLY_TRUE = "3", _("3: possibly true")
+    DOUBTFUL = "4", _("4: doubtful")
+    IMPROBABLE = "5", _("5: improbable")
+    CANNOT_JUDGE = "6", _("6: truth cannot be judged")
+
+
+class RepresentationMode(models.TextChoices):
+    """How a representation (or a response) was made."""
+
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")
+
+
+class ResponseKind(models.TextChoices):
+    """What the bearer answered to a representation.
+
+    "No response" records that the time given passed in silence: it is on the record,
+    but it does not count as a response in the figures and moves no status.
+    """
+
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged, no position taken")
+    DISPUTED = "disputed", _("Facts disputed")
+    DENIED = "denied", _("Denied")
+    REFERRED = "referred", _("Referred to another authority")
+    INVESTIGATION = "investigation", _("Investigation announced")
+    MEASURES = "measures", _("Measures announced or taken")
+    NO_RESPONSE = "no_response", _("No response")

@@ -7,3 +7,4 @@ class AccessConfig(AppConfig):
     name = "pourparler.access"
     label = "access"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_entry = ("Access", "access_overview")

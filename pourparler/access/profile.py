@@ -1,0 +1,116 @@
+"""What humanitarian access adds to the bearer profile: a timeline of the passages where
+the bearer stopped us, the incidents it was involved in and the changes in its acceptance
+of our offer of services; and a panel with its acceptance over time and access figures.
+
+Everything is read through ``access.reading``, so only what the viewer may see shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+
+from pourparler.access import figures
+from pourparler.access.choices import PassageOutcome
+from pourparler.access.reading import (
+    acceptance_visible_to,
+    constraints_visible_to,
+    incidents_visible_to,
+    passages_visible_to,
+)
+from pourparler.access.views import record_url
+from pourparler.bearers.models import WeaponBearer
+from pourparler.core.access import clearance_for
+from pourparler.ui.extensions import Panel, TimelineEntry
+
+# The acceptance series is drawn on the panel and listed on the timeline: read it once
+# per page, kept on the bearer object the profile page hands to both hooks.
+_MEMO = "_access_acceptance"
+
+
+def _acceptance(user: Any, bearer: WeaponBearer) -> figures.AcceptanceFigures:
+    memo = getattr(bearer, _MEMO, None)
+    if memo is not None and memo[0] == user.pk:
+        return memo[1]
+    chart = figures.acceptance_figures(acceptance_visible_to(user).filter(bearer=bearer))
+    setattr(bearer, _MEMO, (user.pk, chart))
+    return chart
+
+
+def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[TimelineEntry]:
+    """Passages the bearer did not let through, incidents it was in, acceptance changes."""
+    entries: list[TimelineEntry] = []
+    stopped = (
+        passages_visible_to(user)
+        .filter(bearer=bearer)
+        .exclude(outcome=PassageOutcome.PASSED)
+        .order_by("-occurred_at")[:limit]
+    )
+    for passage in stopped:
+        tags = (f"{passage.delay_minutes} min",) if passage.delay_minutes else ()
+        entries.append(
+            TimelineEntry(
+                when=passage.occurred_at,
+                kind=f"Checkpoint: {passage.get_outcome_display().lower()}",
+                title=passage.place_name,
+                url=record_url(passage),
+                record=passage,
+                tags=tags,
+            )
+        )
+    incidents = incidents_visible_to(user).filter(bearers=bearer).order_by("-occurred_at")
+    for incident in incidents[:limit]:
+        entries.append(
+            TimelineEntry(
+                when=incident.occurred_at,
+                kind=f"Security incident: {incident.get_kind_display().lower()}",
+                title=incident.place_name,
+                url=record_url(incident),
+                record=incident,
+                tags=(str(incident.get_severity_display()),),
+            )
+        )
+    chart = _acceptance(user, bearer)
+    for row in chart.rows:
+        for assessment in row.changes[-limit:]:
+            entries.append(
+                TimelineEntry(
+                    when=assessment.assessed_on,
+                    kind=f"Acceptance: {assessment.get_status_display().lower()}",
+                    title="",
+                    url=record_url(assessment),
+                    record=assessment,
+                )
+            )
+    return entries
+
+
+def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
+    """The bearer's acceptance over time and its access figures."""
+    chart = _acceptance(user, bearer)
+    passages = passages_visible_to(user).filter(bearer=bearer)
+    constraints = dict(
+        constraints_visible_to(user)
+        .filter(bearer=bearer)
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+    )
+    clearance = clearance_for(user)
+    row = chart.rows[0] if chart.rows else None
+    context = {
+        "bearer": bearer,
+        "chart": chart,
+        "row": row,
+        "counts": figures.outcome_counts(passages),
+        "median_delay": figures.median_delay(passages),
+        "stopped_at": figures.most_stopped(passages, limit=5),
+        "incidents": incidents_visible_to(user).filter(bearers=bearer).count(),
+        "constraints": sum(constraints.values()),
+        "may_record": clearance is not None and bool(clearance.write_compartments),
+        "overview_url": f"{reverse('access_overview')}?bearer={bearer.pk}",
+    }
+    shown = list(row.assessments) if row else []
+    return [Panel(template="access/_bearer_panel.html", context=context, records=shown, order=50)]

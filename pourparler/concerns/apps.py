@@ -7,3 +7,4 @@ class ConcernsConfig(AppConfig):
     name = "pourparler.concerns"
     label = "concerns"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_entry = ("Concerns", "concern_list")

@@ -1,0 +1,359 @@
+"""Forms about concerns: opening and editing one, its sources, representations,
+responses, status moves and follow-ups.
+
+Every choice of a linked record is offered from ``visible_to(user)``, so nothing hidden
+is offered; the service layer checks again and has the last word on dates and moves
+(its ``ValidationError`` is shown on the form).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from pourparler.bearers.models import Unit, WeaponBearer
+from pourparler.concerns.choices import (
+    ConcernStatus,
+    InformationCredibility,
+    SourceKind,
+    SourceReliability,
+)
+from pourparler.concerns.models import (
+    Concern,
+    ConcernFollowUp,
+    ConcernSource,
+    Representation,
+    Response,
+)
+from pourparler.concerns.services import MANUAL_MOVES
+from pourparler.core.access import clearance_for
+from pourparler.core.models import Delegation, User
+from pourparler.dialogue.forms import ByNameChoiceIterator, StaffChoiceField, staff_of
+from pourparler.dialogue.models import Interaction, Topic
+from pourparler.geo.models import AdminArea
+from pourparler.people.models import Person
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Pick a unit by its name and its bearer's."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.bearer.name})"
+
+
+class InteractionChoiceField(forms.ModelChoiceField):
+    """Pick a recorded contact by its date, kind and place."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        place = f", {obj.place_name}" if obj.place_name else ""
+        return f"{obj.occurred_at:%d %b %Y} · {obj.get_kind_display()}{place}"
+
+
+class ServiceErrors:
+    """Mixin: show a service's ValidationError on the form, field by field if it can."""
+
+    def show_service_error(self, error: Any) -> None:
+        """Add the errors of a refused write to the form."""
+        form: Any = self
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+
+class ConcernForm(ServiceErrors, forms.ModelForm):
+    """Open or edit a concern: the facts, the bearer alleged responsible, the law."""
+
+    wide_fields = ("summary", "description", "category")
+
+    restricted_to = StaffChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Restricted to",
+        help_text="Only these colleagues (and you) will see the concern and all under it.",
+    )
+
+    class Meta:
+        model = Concern
+        fields = [
+            "compartment",
+            "summary",
+            "occurred_on",
+            "date_precision",
+            "opened_on",
+            "bearers",
+            "unit",
+            "category",
+            "legal_framework",
+            "rule",
+            "place_name",
+            "admin_area",
+            "latitude",
+            "longitude",
+            "confidentiality",
+            "description",
+            "restricted",
+            "restricted_to",
+        ]
+        labels = {
+            "compartment": "Delegation",
+            "summary": "Concern",
+            "occurred_on": "When it happened",
+            "date_precision": "Known to the",
+            "opened_on": "Opened on",
+            "bearers": "Bearer alleged responsible",
+            "unit": "Unit alleged responsible",
+            "legal_framework": "Applicable law",
+            "rule": "Rule at stake",
+            "place_name": "Place",
+            "admin_area": "Administrative area",
+            "description": "What happened",
+            "restricted": "Restrict to named colleagues",
+        }
+        widgets = {
+            "occurred_on": _date_widget(),
+            "opened_on": _date_widget(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "category": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clearance = clearance_for(user)
+        writable = clearance.write_compartments if clearance else frozenset()
+        delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
+        fields: Any = self.fields
+        fields["compartment"].queryset = delegations
+        fields["compartment"].required = True
+        fields["compartment"].empty_label = None
+        fields["bearers"].queryset = WeaponBearer.objects.visible_to(user)
+        fields["bearers"].required = True
+        fields["unit"] = UnitChoiceField(
+            queryset=Unit.objects.visible_to(user)
+            .select_related("bearer")
+            .order_by("bearer__name", "name"),
+            required=False,
+            label="Unit alleged responsible",
+            help_text=fields["unit"].help_text,
+        )
+        fields["category"].queryset = Topic.objects.visible_to(user)
+        fields["category"].empty_label = None
+        fields["admin_area"].queryset = AdminArea.objects.visible_to(user)
+        fields["restricted_to"].queryset = staff_of(writable)
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("opened_on", timezone.localdate())
+            if len(writable) == 1:
+                self.initial.setdefault("compartment", next(iter(writable)))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit = data.get("unit")
+        bearers = data.get("bearers") or []
+        if unit is not None and bearers and unit.bearer_id not in {b.pk for b in bearers}:
+            self.add_error("unit", "This unit belongs to none of the bearers named.")
+        if not data.get("restricted"):
+            data["restricted_to"] = []
+        return data
+
+    def link_values(self) -> dict[str, Any]:
+        """Return the many-to-many choices of a valid form, for the service layer."""
+        links = {"bearers": list(self.cleaned_data.get("bearers") or [])}
+        if self.cleaned_data.get("restricted"):
+            links["restricted_to"] = list(self.cleaned_data.get("restricted_to") or [])
+        return links
+
+    def field_values(self) -> dict[str, Any]:
+        """Return the plain field values of a valid form, for the service layer."""
+        skip = {"bearers", "restricted_to"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields and k not in skip
+        }
+
+
+class SourceForm(ServiceErrors, forms.ModelForm):
+    """A source of the allegation and its admiralty grading."""
+
+    wide_fields = ("description",)
+
+    class Meta:
+        model = ConcernSource
+        fields = ["kind", "reliability", "credibility", "received_on", "description"]
+        labels = {"kind": "Source", "received_on": "Received on", "description": "Details"}
+        widgets = {
+            "received_on": _date_widget(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SourceEntryForm(forms.Form):
+    """One source typed in with a new concern; a row left empty is ignored."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "—"), *SourceKind.choices], required=False, label="Source"
+    )
+    reliability = forms.ChoiceField(
+        choices=SourceReliability.choices,
+        initial="F",
+        label="Reliability",
+    )
+    credibility = forms.ChoiceField(
+        choices=InformationCredibility.choices,
+        initial="6",
+        label="Credibility",
+    )
+    description = forms.CharField(required=False, label="Details")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("description") and not data.get("kind"):
+            self.add_error("kind", "Say what kind of source this is.")
+        return data
+
+
+SourceFormSet = forms.formset_factory(SourceEntryForm, extra=2, max_num=10)
+
+
+class RepresentationForm(ServiceErrors, forms.ModelForm):
+    """A representation made to the bearer about a concern."""
+
+    wide_fields = ("content",)
+
+    made_by = StaffChoiceField(queryset=User.objects.none(), required=False, label="Made by")
+
+    class Meta:
+        model = Representation
+        fields = [
+            "made_on",
+            "mode",
+            "level",
+            "to_person",
+            "to_whom",
+            "made_by",
+            "interaction",
+            "content",
+        ]
+        labels = {
+            "made_on": "Made on",
+            "to_person": "To (interlocutor)",
+            "to_whom": "To (post or office)",
+            "interaction": "During the contact",
+            "content": "What we said or wrote",
+        }
+        widgets = {"made_on": _date_widget(), "content": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, user: Any, concern: Concern, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["to_person"].queryset = Person.objects.visible_to(user).filter(
+            compartment_id=concern.compartment_id
+        )
+        fields["to_person"].iterator = ByNameChoiceIterator
+        fields["interaction"] = InteractionChoiceField(
+            queryset=Interaction.objects.visible_to(user)
+            .filter(
+                compartment_id=concern.compartment_id,
+                occurred_at__date__gte=concern.opened_on,
+                bearers__in=concern.bearers.all(),
+            )
+            .distinct()
+            .order_by("-occurred_at"),
+            required=False,
+            label="During the contact",
+            help_text="A recorded contact with the bearer since the concern was opened.",
+        )
+        fields["made_by"].queryset = staff_of([concern.compartment_id])
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("made_on", timezone.localdate())
+            self.initial.setdefault("made_by", [user.pk])
+
+    def field_values(self) -> dict[str, Any]:
+        """Return the plain field values of a valid form, for the service layer."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "made_by"}
+
+
+class ResponseForm(ServiceErrors, forms.ModelForm):
+    """What the bearer answered."""
+
+    wide_fields = ("content",)
+
+    class Meta:
+        model = Response
+        fields = [
+            "received_on",
+            "kind",
+            "mode",
+            "representation",
+            "from_person",
+            "from_whom",
+            "content",
+        ]
+        labels = {
+            "received_on": "Received on",
+            "kind": "Response",
+            "representation": "Answers the representation",
+            "from_person": "From (interlocutor)",
+            "from_whom": "From (post or office)",
+            "content": "What they said or wrote",
+        }
+        widgets = {"received_on": _date_widget(), "content": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, concern: Concern, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["representation"].queryset = Representation.objects.visible_to(user).filter(
+            concern=concern
+        )
+        fields["from_person"].queryset = Person.objects.visible_to(user).filter(
+            compartment_id=concern.compartment_id
+        )
+        fields["from_person"].iterator = ByNameChoiceIterator
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("received_on", timezone.localdate())
+
+
+class StatusForm(ServiceErrors, forms.Form):
+    """Mark a concern addressed, persisting or closed, from a date, saying why."""
+
+    wide_fields = ("note",)
+
+    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
+    changed_on = forms.DateField(label="From", widget=_date_widget())
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the bearer did, what recurred, or why the concern is closed.",
+    )
+
+    def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = MANUAL_MOVES[concern.status]
+        fields: Any = self.fields
+        fields["status"].choices = [
+            (value, label) for value, label in ConcernStatus.choices if value in allowed
+        ]
+        self.initial.setdefault("changed_on", timezone.localdate())
+
+
+class ConcernFollowUpForm(ServiceErrors, forms.ModelForm):
+    """Something to do about a concern, by a date."""
+
+    wide_fields = ("action",)
+
+    class Meta:
+        model = ConcernFollowUp
+        fields = ["action", "owner", "due_on"]
+        labels = {"due_on": "Due"}
+        widgets = {"due_on": _date_widget()}
+
+    def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["owner"].queryset = staff_of([concern.compartment_id])
+        fields["owner"].label_from_instance = lambda u: u.display_name()

@@ -1,0 +1,121 @@
+"""What concerns add to the bearer profile and the person page.
+
+* Bearer timeline: the concerns opened about the bearer and the representations made
+  about them.
+* Bearer panel: the concerns still open with the bearer (open, raised, responded or
+  persisting) with their status, and the bearer's outcome figures.
+* Person timeline: the representations made to the person and the responses they gave.
+
+Everything is read through ``visible_to(user)``; the profile page audits what it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from pourparler.bearers.models import WeaponBearer
+from pourparler.concerns import figures
+from pourparler.concerns.models import ACTIVE_STATUSES, Concern, Representation, Response
+from pourparler.people.models import Person
+from pourparler.ui.extensions import Panel, TimelineEntry
+
+# How many open concerns the bearer panel lists; the rest are one click away.
+PANEL_LENGTH = 10
+
+
+def _concern_entry(concern: Concern) -> TimelineEntry:
+    return TimelineEntry(
+        when=concern.opened_on,
+        kind="Concern opened",
+        title=concern.summary,
+        url=reverse("concern_detail", args=[concern.pk]),
+        record=concern,
+        tags=(str(concern.get_status_display()),),
+    )
+
+
+def _representation_entry(representation: Representation, concern: Concern) -> TimelineEntry:
+    return TimelineEntry(
+        when=representation.made_on,
+        kind=f"{representation.get_mode_display()} representation",
+        title=concern.summary,
+        url=reverse("concern_detail", args=[concern.pk]),
+        record=representation,
+        level=representation.level,
+        level_label=str(representation.get_level_display()),
+    )
+
+
+def _with_concerns(queryset: Any) -> Any:
+    """Attach each record's concern in the same query.
+
+    A record under a concern is visible only if its concern is (``access_via``), so the
+    join shows nothing the read path would hide.
+    """
+    return queryset.select_related("concern")
+
+
+def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[TimelineEntry]:
+    """The newest concerns opened about the bearer and representations made about them."""
+    concerns = Concern.objects.visible_to(user).filter(bearers=bearer)
+    entries = [_concern_entry(c) for c in concerns.order_by("-opened_on", "-id")[:limit]]
+    representations = _with_concerns(
+        Representation.objects.visible_to(user)
+        .filter(concern__in=concerns.values("pk"))
+        .order_by("-made_on", "-created_at")
+    )
+    entries += [_representation_entry(r, r.concern) for r in representations[:limit]]
+    return entries
+
+
+def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
+    """The concerns still open with the bearer, and the bearer's outcome figures."""
+    concerns = Concern.objects.visible_to(user).filter(bearers=bearer)
+    active = list(
+        concerns.filter(status__in=ACTIVE_STATUSES).order_by("-opened_on", "-id")[
+            : PANEL_LENGTH + 1
+        ]
+    )
+    outcome = figures.outcome(user, concerns, label=bearer.name)
+    context = {
+        "bearer": bearer,
+        "concerns": active[:PANEL_LENGTH],
+        "more": len(active) > PANEL_LENGTH,
+        "outcome": outcome,
+    }
+    return [
+        Panel(
+            template="concerns/_bearer_panel.html",
+            context=context,
+            records=active[:PANEL_LENGTH],
+            order=50,
+        )
+    ]
+
+
+def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry]:
+    """The newest representations made to the person, and the responses they gave."""
+    representations = _with_concerns(
+        Representation.objects.visible_to(user)
+        .filter(to_person=person)
+        .order_by("-made_on", "-created_at")
+    )
+    entries = [_representation_entry(r, r.concern) for r in representations[:limit]]
+    responses = _with_concerns(
+        Response.objects.visible_to(user)
+        .filter(from_person=person)
+        .order_by("-received_on", "-created_at")
+    )
+    entries += [
+        TimelineEntry(
+            when=r.received_on,
+            kind="Response to a concern",
+            title=f"{r.concern.summary}: {r.get_kind_display()}",
+            url=reverse("concern_detail", args=[r.concern.pk]),
+            record=r,
+        )
+        for r in responses[:limit]
+    ]
+    return entries

@@ -7,3 +7,5 @@ class TrainingConfig(AppConfig):
     name = "pourparler.training"
     label = "training"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Dissemination and training"
+    nav_entry = ("Training", "session_list")

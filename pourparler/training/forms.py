@@ -1,0 +1,217 @@
+"""Forms of dissemination and training: recording and editing a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from pourparler.bearers.models import Unit, WeaponBearer
+from pourparler.core.access import clearance_for
+from pourparler.core.models import Delegation, User
+from pourparler.dialogue.choices import InteractionKind
+from pourparler.dialogue.forms import StaffChoiceField, staff_of
+from pourparler.dialogue.models import Interaction, Topic
+from pourparler.training.choices import language_choices
+from pourparler.training.models import DisseminationSession
+
+# Interactions that can be the contact-log record of a session.
+SESSION_LIKE_KINDS = (
+    InteractionKind.DISSEMINATION,
+    InteractionKind.COURSE,
+    InteractionKind.CONFERENCE,
+    InteractionKind.EXERCISE,
+    InteractionKind.PRE_DEPLOYMENT,
+)
+# How many recent interactions the form offers to link.
+INTERACTION_CHOICES = 200
+
+SESSION_FIELDS = [
+    "compartment",
+    "kind",
+    "held_on",
+    "ends_on",
+    "place_name",
+    "language",
+    "bearer",
+    "units",
+    "level",
+    "participants",
+    "women",
+    "topics",
+    "facilitators",
+    "external_facilitators",
+    "tested",
+    "pre_score",
+    "post_score",
+    "interaction",
+    "notes",
+    "restricted",
+    "restricted_to",
+]
+LINK_FIELDS = ("units", "topics", "facilitators", "restricted_to")
+
+
+def units_by_bearer(units: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Group units under their bearer's name, for a select with option groups."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for unit in units:
+        groups.setdefault(unit.bearer.name, []).append((str(unit.pk), unit.name))
+    return list(groups.items())
+
+
+class InteractionChoiceField(forms.ModelChoiceField):
+    """Pick the interaction that records the session: date, kind and place."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        place = f", {obj.place_name}" if obj.place_name else ""
+        return f"{obj.occurred_at:%Y-%m-%d} — {obj.get_kind_display()}{place}"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SessionForm(forms.ModelForm):
+    """Record or edit a dissemination or training session."""
+
+    language = forms.ChoiceField(label="Language", choices=())
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.visible_to(None),
+        required=False,
+        label="Units",
+        help_text="Units of the bearer the participants came from, if known.",
+    )
+    facilitators = StaffChoiceField(
+        queryset=User.objects.none(), required=False, label="Our facilitators"
+    )
+    interaction = InteractionChoiceField(
+        queryset=Interaction.objects.visible_to(None),
+        required=False,
+        label="Recorded as interaction",
+        help_text="The briefing, course or conference in the contact log, if it was logged.",
+    )
+    restricted_to = StaffChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Restricted to",
+        help_text="Only these colleagues (and you) will see the session.",
+    )
+
+    class Meta:
+        model = DisseminationSession
+        fields = SESSION_FIELDS
+        labels = {
+            "compartment": "Delegation",
+            "held_on": "Held on",
+            "ends_on": "Until",
+            "place_name": "Place",
+            "level": "Audience level",
+            "participants": "Participants",
+            "women": "Of whom women",
+            "external_facilitators": "Other facilitators",
+            "tested": "Number tested",
+            "pre_score": "Average score before",
+            "post_score": "Average score after",
+            "restricted": "Restrict to named colleagues",
+        }
+        widgets = {
+            "held_on": _date_input(),
+            "ends_on": _date_input(),
+            "topics": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "participants": forms.NumberInput(attrs={"min": 1}),
+            "women": forms.NumberInput(attrs={"min": 0}),
+            "tested": forms.NumberInput(attrs={"min": 1}),
+            "pre_score": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.1"}),
+            "post_score": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.1"}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clearance = clearance_for(user)
+        writable = clearance.write_compartments if clearance else frozenset()
+        delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
+        fields = self.fields
+        fields["compartment"].queryset = delegations  # type: ignore[attr-defined]
+        fields["compartment"].required = True
+        fields["compartment"].empty_label = None  # type: ignore[attr-defined]
+        languages = language_choices()
+        current = self.instance.language
+        if current and current not in dict(languages):
+            languages = [(current, current), *languages]
+        fields["language"].choices = languages  # type: ignore[attr-defined]
+        fields["bearer"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+        units = (
+            Unit.objects.visible_to(user)
+            .filter(bearer__in=WeaponBearer.objects.visible_to(user))
+            .select_related("bearer")
+            .order_by("bearer__name", "name")
+        )
+        fields["units"].queryset = units  # type: ignore[attr-defined]
+        # Offered under their bearer's name; still checked against the queryset.
+        fields["units"].choices = units_by_bearer(units)  # type: ignore[attr-defined]
+        fields["topics"].queryset = Topic.objects.visible_to(user)  # type: ignore[attr-defined]
+        recent = (
+            Interaction.objects.visible_to(user)
+            .filter(compartment_id__in=writable, kind__in=SESSION_LIKE_KINDS)
+            .order_by("-occurred_at")
+            .values("pk")[:INTERACTION_CHOICES]
+        )
+        # The interaction already linked stays on offer, however old.
+        offered = Interaction.objects.visible_to(user).filter(
+            Q(pk__in=recent) | Q(pk=self.instance.interaction_id)
+        )
+        fields["interaction"].queryset = offered.order_by("-occurred_at")  # type: ignore[attr-defined]
+        staff = staff_of(writable)
+        fields["facilitators"].queryset = staff  # type: ignore[attr-defined]
+        fields["restricted_to"].queryset = staff  # type: ignore[attr-defined]
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("held_on", timezone.localdate())
+            self.initial.setdefault("facilitators", [user.pk])
+            self.initial.setdefault("language", "en")
+            if delegations.count() == 1:
+                self.initial.setdefault("compartment", delegations.first())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        bearer = data.get("bearer")
+        units = data.get("units") or []
+        if bearer is not None:
+            strangers = [u.name for u in units if u.bearer_id != bearer.pk]
+            if strangers:
+                self.add_error(
+                    "units",
+                    f"These units belong to another bearer than {bearer.name}: "
+                    + ", ".join(strangers),
+                )
+        compartment = data.get("compartment")
+        interaction = data.get("interaction")
+        if (
+            compartment is not None
+            and interaction is not None
+            and interaction.compartment_id != compartment.pk
+        ):
+            self.add_error(
+                "interaction", "This interaction belongs to another delegation's contact log."
+            )
+        if not data.get("restricted"):
+            data["restricted_to"] = []
+        return data
+
+    def link_values(self) -> dict[str, Any]:
+        """Return the many-to-many choices of a valid form, for the service layer."""
+        links = {name: self.cleaned_data.get(name) or [] for name in LINK_FIELDS}
+        if not self.cleaned_data.get("restricted"):
+            links.pop("restricted_to")
+        return links
+
+    def field_values(self) -> dict[str, Any]:
+        """Return the plain field values of a valid form, for the service layer."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in SESSION_FIELDS and name not in LINK_FIELDS
+        }

@@ -195,7 +195,7 @@ class PassageForm(AccessRecordForm):
 
     occurred_at = _when_field()
     fieldsets = (
-        ("The checkpoint", ("compartment", "bearer", "unit", *PLACE_FIELDS)),
+        ("The checkpoint", ("compartment", "place_name", "bearer", "unit", *PLACE_FIELDS[1:])),
         (
             "The passage",
             ("occurred_at", "outcome", "delay_minutes", "team_size", "vehicle_count", "note"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.models import AuditEvent, User
 from pourparler.testing.http import count_queries, page_body, sign_in
-from pourparler.testing.personas import World, make_interaction, make_unit
+from pourparler.testing.personas import World, make_bearer, make_interaction, make_unit
 from pourparler.training.models import DisseminationSession
 from pourparler.training.tests.conftest import make_session, topics
 
@@ -304,3 +304,16 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(
 
     assert counted(_fill(world, army, 1)) == PINNED
     assert counted(_fill(world, army, 6)) == PINNED
+
+
+def test_a_session_about_a_bearer_the_viewer_may_not_see_does_not_name_it(world: World) -> None:
+    hidden = make_bearer(
+        world.carol, name="Shadow Brigade", kind="non_state_armed_group", restricted=True
+    )
+    session = make_session(world.carol, world.varnia, hidden, place_name="Hill farm")
+    alice = client_for(world.alice)
+    detail = alice.get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert "Hill farm" in detail and "Shadow Brigade" not in detail
+    assert "Shadow Brigade" in (
+        client_for(world.carol).get(reverse("session_detail", args=[session.pk])).content.decode()
+    )

@@ -1,0 +1,205 @@
+"""Forms of integration: choosing a bearer, recording and correcting an assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from pourparler.bearers.models import WeaponBearer
+from pourparler.core.access import clearance_for
+from pourparler.core.models import Delegation, User
+from pourparler.dialogue.forms import StaffChoiceField, staff_of
+from pourparler.dialogue.models import Interaction
+from pourparler.integration.choices import LEVEL_HELP, PILLAR_HELP, IntegrationLevel, Pillar
+from pourparler.integration.models import IntegrationAssessment
+from pourparler.training.models import DisseminationSession
+
+ASSESSMENT_FIELDS = [
+    "compartment",
+    "pillar",
+    "level",
+    "assessed_on",
+    "assessed_by",
+    "evidence",
+    "interactions",
+    "sessions",
+    "restricted",
+    "restricted_to",
+]
+LINK_FIELDS = ("interactions", "sessions", "restricted_to")
+# Fields fixed once the assessment exists: a new judgement is a new assessment.
+FIXED_ON_EDIT = ("compartment", "pillar")
+# How many of the bearer's recent interactions and sessions are offered as evidence.
+EVIDENCE_CHOICES = 100
+
+
+class BearerChoiceForm(forms.Form):
+    """Choose the bearer (and pillar) to assess."""
+
+    bearer = forms.ModelChoiceField(queryset=WeaponBearer.objects.visible_to(None), label="Bearer")
+    pillar = forms.ChoiceField(choices=[("", "Any"), *Pillar.choices], required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bearer"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+
+
+class InteractionEvidenceField(forms.ModelMultipleChoiceField):
+    """Pick contacts as evidence: date, kind and place."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        place = f", {obj.place_name}" if obj.place_name else ""
+        return f"{obj.occurred_at:%Y-%m-%d} — {obj.get_kind_display()}{place}"
+
+
+class SessionEvidenceField(forms.ModelMultipleChoiceField):
+    """Pick sessions as evidence: date, kind and audience."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.held_on:%Y-%m-%d} — {obj.get_kind_display()}, {obj.participants} reached"
+
+
+class AssessmentForm(forms.ModelForm):
+    """Record an assessment of one of a bearer's pillars, or correct one."""
+
+    assessed_by = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Assessed by"
+    )
+    interactions = InteractionEvidenceField(
+        queryset=Interaction.objects.visible_to(None),
+        required=False,
+        label="Interactions",
+        help_text="Contacts with this bearer that support the assessment.",
+    )
+    sessions = SessionEvidenceField(
+        queryset=DisseminationSession.objects.visible_to(None),
+        required=False,
+        label="Sessions",
+        help_text="Dissemination or training sessions for this bearer that support it.",
+    )
+    restricted_to = StaffChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Restricted to",
+        help_text="Only these colleagues (and you) will see the assessment.",
+    )
+
+    class Meta:
+        model = IntegrationAssessment
+        fields = ASSESSMENT_FIELDS
+        labels = {
+            "compartment": "Delegation",
+            "assessed_on": "Assessed on",
+            "restricted": "Restrict to named colleagues",
+        }
+        widgets = {
+            "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "pillar": forms.RadioSelect,
+            "level": forms.RadioSelect,
+            "evidence": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, user: Any, bearer: WeaponBearer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bearer = bearer
+        clearance = clearance_for(user)
+        writable = clearance.write_compartments if clearance else frozenset()
+        delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
+        fields = self.fields
+        fields["compartment"].queryset = delegations  # type: ignore[attr-defined]
+        fields["compartment"].required = True
+        fields["compartment"].empty_label = None  # type: ignore[attr-defined]
+        fields["level"].choices = [  # type: ignore[attr-defined]
+            (int(level), f"{int(level)} {level.label} — {LEVEL_HELP[level]}")
+            for level in IntegrationLevel
+        ]
+        fields["pillar"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label} — {PILLAR_HELP[value]}") for value, label in Pillar.choices
+        ]
+        instance = self.instance
+        adding = instance._state.adding
+        recent_interactions = (
+            Interaction.objects.visible_to(user)
+            .filter(bearers=bearer)
+            .order_by("-occurred_at")
+            .values("pk")[:EVIDENCE_CHOICES]
+        )
+        recent_sessions = (
+            DisseminationSession.objects.visible_to(user)
+            .filter(bearer=bearer)
+            .order_by("-held_on")
+            .values("pk")[:EVIDENCE_CHOICES]
+        )
+        linked_interactions = [] if adding else instance.interactions.values("pk")
+        linked_sessions = [] if adding else instance.sessions.values("pk")
+        fields["interactions"].queryset = (  # type: ignore[attr-defined]
+            Interaction.objects.visible_to(user)
+            .filter(Q(pk__in=recent_interactions) | Q(pk__in=linked_interactions))
+            .order_by("-occurred_at")
+        )
+        fields["sessions"].queryset = (  # type: ignore[attr-defined]
+            DisseminationSession.objects.visible_to(user)
+            .filter(Q(pk__in=recent_sessions) | Q(pk__in=linked_sessions))
+            .order_by("-held_on")
+        )
+        staff = staff_of(writable)
+        assessors = User.objects.filter(
+            Q(pk__in=staff.values("pk")) | Q(pk=instance.assessed_by_id)
+        ).order_by("last_name", "first_name", "username")
+        fields["assessed_by"].queryset = assessors  # type: ignore[attr-defined]
+        fields["assessed_by"].label_from_instance = lambda u: u.display_name()  # type: ignore[attr-defined]
+        named = [] if adding else instance.restricted_to.values("pk")
+        fields["restricted_to"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=staff.values("pk")) | Q(pk__in=named)
+        ).order_by("last_name", "first_name", "username")
+        if adding:
+            self.initial.setdefault("assessed_on", timezone.localdate())
+            self.initial.setdefault("assessed_by", user.pk)
+            if delegations.count() == 1:
+                self.initial.setdefault("compartment", delegations.first())
+        else:
+            for name in FIXED_ON_EDIT:
+                fields[name].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("restricted"):
+            data["restricted_to"] = []
+        return data
+
+    def link_values(self) -> dict[str, Any]:
+        """Return the many-to-many choices of a valid form, for the service layer.
+
+        Evidence already linked that the editor may not see was not offered; it is kept.
+        """
+        links = {name: list(self.cleaned_data.get(name) or []) for name in LINK_FIELDS}
+        if not self.instance._state.adding:
+            offered_i = {i.pk for i in self.fields["interactions"].queryset}  # type: ignore[attr-defined]
+            offered_s = {s.pk for s in self.fields["sessions"].queryset}  # type: ignore[attr-defined]
+            links["interactions"] += [
+                pk
+                for pk in self.instance.interactions.values_list("pk", flat=True)
+                if pk not in offered_i
+            ]
+            links["sessions"] += [
+                pk
+                for pk in self.instance.sessions.values_list("pk", flat=True)
+                if pk not in offered_s
+            ]
+        if not self.cleaned_data.get("restricted"):
+            links.pop("restricted_to")
+        return links
+
+    def field_values(self) -> dict[str, Any]:
+        """Return the plain field values of a valid form, for the service layer."""
+        skip = set(LINK_FIELDS)
+        if not self.instance._state.adding:
+            skip |= set(FIXED_ON_EDIT)
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in ASSESSMENT_FIELDS and name not in skip
+        }

@@ -263,6 +263,7 @@ def concern_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     ]
     exchange.sort(key=lambda e: (e["when"], e["order"], e["record"].created_at))
     can_change = _may_change(user, concern)
+    moves = MANUAL_MOVES[concern.status]
     context = {
         "nav": NAV,
         "concern": concern,
@@ -275,11 +276,18 @@ def concern_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         .filter(concern=concern)
         .select_related("owner"),
         "can_change": can_change,
-        "moves": [
-            label for value, label in ConcernStatus.choices if value in MANUAL_MOVES[concern.status]
-        ],
+        "moves": _either(
+            [str(label).lower() for value, label in ConcernStatus.choices if value in moves]
+        ),
     }
     return render(request, "concerns/concern_detail.html", context)
+
+
+def _either(words: list[str]) -> str:
+    """Write choices as a reader would: "a", "a or b", "a, b or c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def concern_create(request: AuthedRequest) -> HttpResponse:

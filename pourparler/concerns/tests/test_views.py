@@ -518,3 +518,32 @@ def test_the_bearer_profile_query_count_does_not_grow_with_concerns(
     few = count_queries(lambda: client.get(url))
     _fill(world, army, 6)
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_a_stale_correction_or_move_is_a_409_and_nothing_is_overwritten(
+    world: World, army: WeaponBearer
+) -> None:
+    concern = open_concern(world.alice, world.varnia, [army])
+    representation = represent(world.alice, concern, 5, content="First account.")
+    alice, bob = client_for(world.alice), client_for(world.bob)
+    url = reverse("representation_edit", args=[representation.pk])
+    data = {
+        "version": "1",
+        "made_on": days_ago(5).isoformat(),
+        "mode": "oral",
+        "level": "operational",
+        "content": "Alice's account.",
+    }
+    assert alice.post(url, data).status_code == 302
+    stale = bob.post(url, {**data, "content": "Bob's account."})
+    assert stale.status_code == 409
+    assert "Alice&#x27;s account." in stale.content.decode()
+    assert Representation.objects.get().content == "Alice's account."
+
+    status_url = reverse("concern_status", args=[concern.pk])
+    seen = str(fresh(concern).version)
+    move = {"version": seen, "changed_on": days_ago(1).isoformat(), "note": "No change."}
+    assert alice.post(status_url, {**move, "status": "persisting"}).status_code == 302
+    late = bob.post(status_url, {**move, "status": "closed"})
+    assert late.status_code == 409 and b"Not saved" in late.content
+    assert fresh(concern).status == ConcernStatus.PERSISTING

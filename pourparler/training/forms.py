@@ -70,6 +70,13 @@ class InteractionChoiceField(forms.ModelChoiceField):
         return f"{obj.occurred_at:%Y-%m-%d} — {obj.get_kind_display()}{place}"
 
 
+def _staff_and(compartments: Any, named: Any) -> Any:
+    """Return the staff posted to the compartments, and the users already named."""
+    return User.objects.filter(
+        Q(pk__in=staff_of(compartments).values("pk")) | Q(pk__in=named)
+    ).order_by("last_name", "first_name", "username")
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -161,14 +168,19 @@ class SessionForm(forms.ModelForm):
             .values("pk")[:INTERACTION_CHOICES]
         )
         # The interaction already linked stays on offer, however old.
-        offered = Interaction.objects.visible_to(user).filter(
-            Q(pk__in=recent) | Q(pk=self.instance.interaction_id)
-        )
+        linked = self.instance.interaction_id
+        offered = Interaction.objects.visible_to(user).filter(Q(pk__in=recent) | Q(pk=linked))
         fields["interaction"].queryset = offered.order_by("-occurred_at")  # type: ignore[attr-defined]
-        staff = staff_of(writable)
-        fields["facilitators"].queryset = staff  # type: ignore[attr-defined]
-        fields["restricted_to"].queryset = staff  # type: ignore[attr-defined]
-        if not self.is_bound and self.instance._state.adding:
+        if linked and not offered.filter(pk=linked).exists():
+            # Linked to an interaction this editor may not see: not offered, and kept.
+            del fields["interaction"]
+        # Colleagues already named stay on offer after their posting ends.
+        adding = self.instance._state.adding
+        named = [] if adding else self.instance.facilitators.values("pk")
+        fields["facilitators"].queryset = _staff_and(writable, named)  # type: ignore[attr-defined]
+        restricted_to = [] if adding else self.instance.restricted_to.values("pk")
+        fields["restricted_to"].queryset = _staff_and(writable, restricted_to)  # type: ignore[attr-defined]
+        if not self.is_bound and adding:
             self.initial.setdefault("held_on", timezone.localdate())
             self.initial.setdefault("facilitators", [user.pk])
             self.initial.setdefault("language", "en")

@@ -28,11 +28,20 @@ def _check_links(
     compartment_id: Any,
     interaction: Interaction | None,
     m2m: Mapping[str, Iterable[Any]],
+    *,
+    new_bearer: bool = True,
+    new_interaction: bool = True,
 ) -> dict[str, list[Any]]:
     """Refuse links the actor cannot see, units of another bearer, or another
-    delegation's interaction; return the links to set, with the bearer link."""
+    delegation's interaction; return the links to set, with the bearer link.
+
+    A bearer or interaction already on the record is not checked for visibility again:
+    a colleague may correct the numbers of a session whose interaction is restricted
+    from them, and the link stays.
+    """
     links = {name: list(values) for name, values in m2m.items()}
-    require_visible(WeaponBearer, [bearer], actor)
+    if new_bearer:
+        require_visible(WeaponBearer, [bearer], actor)
     units = require_visible(Unit, links.get("units", []), actor)
     strangers = [unit.name for unit in units if unit.bearer_id != bearer.pk]
     if strangers:
@@ -41,7 +50,8 @@ def _check_links(
         )
     require_visible(Topic, links.get("topics", []), actor)
     if interaction is not None:
-        require_visible(Interaction, [interaction], actor)
+        if new_interaction:
+            require_visible(Interaction, [interaction], actor)
         if interaction.compartment_id != compartment_id:
             raise ValidationError(
                 {"interaction": "The interaction belongs to another delegation's contact log."}
@@ -95,6 +105,14 @@ def do_update_session(
     links: Mapping[str, Iterable[Any]] | None = None,
 ) -> DisseminationSession:
     """Change a session seen at ``expected_version``; a stale edit raises EditConflict."""
+    # Compare with what is stored, not with the instance (a form may have changed it).
+    stored = (
+        DisseminationSession.objects.alive()
+        .filter(pk=session.pk)
+        .values("bearer_id", "interaction_id")
+        .first()
+        or {}
+    )
     bearer = changes.get("bearer", session.bearer)
     compartment = changes.get("compartment", session.compartment)
     interaction = changes.get("interaction", session.interaction)
@@ -102,7 +120,15 @@ def do_update_session(
     if "bearer" in changes and "units" not in wanted:
         # Units of the former bearer cannot follow the session to another bearer.
         wanted["units"] = [u for u in session.units.all() if u.bearer_id == bearer.pk]
-    checked = _check_links(actor, bearer, getattr(compartment, "pk", None), interaction, wanted)
+    checked = _check_links(
+        actor,
+        bearer,
+        getattr(compartment, "pk", None),
+        interaction,
+        wanted,
+        new_bearer=bearer.pk != stored.get("bearer_id"),
+        new_interaction=getattr(interaction, "pk", None) != stored.get("interaction_id"),
+    )
     return update_record(
         session, actor=actor, expected_version=expected_version, changes=changes, m2m=checked
     )

@@ -130,6 +130,8 @@ def _conflict_rows(form: SessionForm, current: DisseminationSession) -> list[dic
     """List the fields where the stored version differs from what the editor submitted."""
     rows = []
     for name in form.Meta.fields:
+        if name not in form.fields:
+            continue
         yours = form.cleaned_data.get(name)
         field = DisseminationSession._meta.get_field(name)
         if field.many_to_many:

@@ -152,3 +152,19 @@ def test_a_bearer_grant_opens_the_bearers_open_sessions_only(
     assert seen == {about_army}
     assert closed not in seen and about_police not in seen
     assert not DisseminationSession.objects.visible_to(world.dave, "change").exists()
+
+
+def test_a_new_link_to_an_interaction_the_editor_cannot_see_is_refused(
+    world: World, army: WeaponBearer
+) -> None:
+    closed = make_interaction(
+        world.carol, world.varnia, bearers=[army], restricted=True, restricted_to=[world.carol]
+    )
+    session = make_session(world.alice, world.varnia, army)
+    # Even when the instance was already changed in memory (as a form does).
+    session.interaction = closed
+    with pytest.raises(PermissionDenied):
+        do_update_session(
+            session, actor=world.alice, expected_version=1, changes={"interaction": closed}
+        )
+    assert DisseminationSession.objects.get(pk=session.pk).interaction is None

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from pourparler.bearers.models import WeaponBearer
-from pourparler.core.models import AuditEvent, User
+from pourparler.core.models import AuditEvent, Membership, User
+from pourparler.core.services import update_record
 from pourparler.testing.http import count_queries, page_body, sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_unit
 from pourparler.training.models import DisseminationSession
@@ -138,6 +139,8 @@ def test_another_delegation_gets_the_same_404_as_for_a_random_id(
         body = dave.get(url).content.decode()
         assert "Varnia-only place" not in body
         assert reverse("session_detail", args=[session.pk]) not in body
+    profile = dave.get(reverse("bearer_detail", args=[army.pk])).content.decode()
+    assert "No session you can see yet." in profile
 
 
 def test_a_restricted_session_is_hidden_from_colleagues_not_named(
@@ -259,7 +262,7 @@ PINNED = {
     "session_figures": 19,
     "session_detail": 15,
     "session_create": 15,
-    "session_edit": 22,
+    "session_edit": 23,
 }
 
 
@@ -317,3 +320,49 @@ def test_a_session_about_a_bearer_the_viewer_may_not_see_does_not_name_it(world:
     assert "Shadow Brigade" in (
         client_for(world.carol).get(reverse("session_detail", args=[session.pk])).content.decode()
     )
+
+
+def test_an_edit_keeps_links_the_editor_may_not_see_or_no_longer_offers(
+    world: World, army: WeaponBearer
+) -> None:
+    closed = make_interaction(
+        world.carol,
+        world.varnia,
+        bearers=[army],
+        kind="course",
+        place_name="Closed course",
+        restricted=True,
+        restricted_to=[world.carol],
+    )
+    session = make_session(
+        world.carol,
+        world.varnia,
+        army,
+        participants=20,
+        interaction=closed,
+        facilitators=[world.carol, world.bob],
+    )
+    data = form_data(world, army, held_on="2026-03-02", version="1", participants="22")
+    # Bob's posting ends: he is no longer offered as a facilitator of new sessions.
+    posting = Membership.objects.get(user=world.bob)
+    update_record(
+        posting,
+        actor=world.adam,
+        expected_version=posting.version,
+        changes={"ends_on": datetime.date(2026, 1, 1)},
+    )
+    alice = client_for(world.alice)
+    url = reverse("session_edit", args=[session.pk])
+    page = alice.get(url)
+    body = page.content.decode()
+    assert "Closed course" not in body
+    assert "Recorded as an interaction you may not see; the link is kept." in body
+    data.pop("units")
+    data.pop("interaction")
+    data["facilitators"] = [str(world.carol.pk), str(world.bob.pk)]
+    response = alice.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    stored = DisseminationSession.objects.get(pk=session.pk)
+    assert stored.participants == 22
+    assert stored.interaction == closed
+    assert set(stored.facilitators.all()) == {world.carol, world.bob}

@@ -106,13 +106,13 @@ def do_update_session(
 ) -> DisseminationSession:
     """Change a session seen at ``expected_version``; a stale edit raises EditConflict."""
     # Compare with what is stored, not with the instance (a form may have changed it).
-    stored = (
+    row = (
         DisseminationSession.objects.alive()
         .filter(pk=session.pk)
-        .values("bearer_id", "interaction_id")
+        .values_list("bearer_id", "interaction_id")
         .first()
-        or {}
     )
+    stored_bearer, stored_interaction = row if row is not None else (None, None)
     bearer = changes.get("bearer", session.bearer)
     compartment = changes.get("compartment", session.compartment)
     interaction = changes.get("interaction", session.interaction)
@@ -126,8 +126,8 @@ def do_update_session(
         getattr(compartment, "pk", None),
         interaction,
         wanted,
-        new_bearer=bearer.pk != stored.get("bearer_id"),
-        new_interaction=getattr(interaction, "pk", None) != stored.get("interaction_id"),
+        new_bearer=bearer.pk != stored_bearer,
+        new_interaction=getattr(interaction, "pk", None) != stored_interaction,
     )
     return update_record(
         session, actor=actor, expected_version=expected_version, changes=changes, m2m=checked

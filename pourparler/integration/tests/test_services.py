@@ -197,3 +197,15 @@ def test_a_bearer_grant_opens_its_open_assessments_only(
     )
     forget_clearance(world.dave)
     assert list(IntegrationAssessment.objects.visible_to(world.dave)) == [open_one]
+
+
+def test_writing_into_a_compartment_one_may_only_read_is_refused_and_rolled_back(
+    world: World, army: WeaponBearer
+) -> None:
+    # The analyst reads Varnia's compartment but may not write into it.
+    with pytest.raises(PermissionDenied):
+        assess(world.hana, world.varnia, army, Pillar.DOCTRINE, 2, D(2026, 1, 1))
+    assert not IntegrationAssessment.objects.exists()
+    assert not ChangeLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(IntegrationAssessment)
+    ).exists()

@@ -523,7 +523,7 @@ class ConcernsBuilder:
         if not answered:
             self.respond(concern, info, delegation, R.NO_RESPONSE, reply_day)
             # Silence: raise it again, one level higher.
-            higher = {TACT: OPER, OPER: STRAT, STRAT: STRAT}[level]
+            higher: str = {TACT: OPER, OPER: STRAT}.get(Level(level), STRAT)
             again = reply_day + datetime.timedelta(days=rng.randint(5, 30))
             if again > self.today:
                 return
@@ -606,11 +606,13 @@ class ConcernsBuilder:
         self.responses += 1
 
     def move(self, concern: Concern, status: str, day: datetime.date) -> None:
-        notes = {S.ADDRESSED: ADDRESSED_NOTES, S.PERSISTING: PERSISTING_NOTES}
-        current = Concern.objects.alive().get(pk=concern.pk)
-        actor = self.world.users[
-            "varnia.head" if current.compartment.code == "varnia" else "kestria.specialist"
-        ]
+        notes: dict[str, tuple[str, ...]] = {
+            S.ADDRESSED: ADDRESSED_NOTES,
+            S.PERSISTING: PERSISTING_NOTES,
+        }
+        current = Concern.objects.alive().select_related("compartment").get(pk=concern.pk)
+        varnian = current.compartment is not None and current.compartment.code == "varnia"
+        actor = self.world.users["varnia.head" if varnian else "kestria.specialist"]
         do_change_concern_status(
             current,
             actor=actor,

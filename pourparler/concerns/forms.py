@@ -56,7 +56,23 @@ class InteractionChoiceField(forms.ModelChoiceField):
 
 
 class ServiceErrors:
-    """Mixin: show a service's ValidationError on the form, field by field if it can."""
+    """Mixin: show a service's ValidationError on the form, field by field if it can;
+    leave alone the links the editor may not see."""
+
+    def keep_hidden_links(self, *names: str) -> None:
+        """Drop the fields whose current link points at a record the editor cannot see.
+
+        The choices come from ``visible_to``, so such a link could be neither shown nor
+        kept: without the field, saving the form leaves it as it is.
+        """
+        form: Any = self
+        instance = form.instance
+        for name in names:
+            current = getattr(instance, f"{name}_id", None)
+            if current is None:
+                continue
+            if not form.fields[name].queryset.filter(pk=current).exists():
+                del form.fields[name]
 
     def show_service_error(self, error: Any) -> None:
         """Add the errors of a refused write to the form."""
@@ -147,6 +163,7 @@ class ConcernForm(ServiceErrors, forms.ModelForm):
         fields["category"].empty_label = None
         fields["admin_area"].queryset = AdminArea.objects.visible_to(user)
         fields["restricted_to"].queryset = staff_of(writable)
+        self.keep_hidden_links("unit", "admin_area")
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("opened_on", timezone.localdate())
             if len(writable) == 1:
@@ -269,6 +286,7 @@ class RepresentationForm(ServiceErrors, forms.ModelForm):
             help_text="A recorded contact with the bearer since the concern was opened.",
         )
         fields["made_by"].queryset = staff_of([concern.compartment_id])
+        self.keep_hidden_links("to_person", "interaction")
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("made_on", timezone.localdate())
             self.initial.setdefault("made_by", [user.pk])
@@ -314,6 +332,7 @@ class ResponseForm(ServiceErrors, forms.ModelForm):
             compartment_id=concern.compartment_id
         )
         fields["from_person"].iterator = ByNameChoiceIterator
+        self.keep_hidden_links("from_person", "representation")
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("received_on", timezone.localdate())
 

@@ -222,7 +222,10 @@ def do_update_concern(
     _check_links(actor, changes)
     checked: dict[str, Iterable[Any]] = {}
     if "bearers" in links:
-        checked["bearers"] = bearers = require_visible(WeaponBearer, links["bearers"], actor)
+        # Bearers the actor cannot see stay linked: they could not have chosen them.
+        hidden = list(current.bearers.exclude(pk__in=WeaponBearer.objects.visible_to(actor)))
+        chosen = require_visible(WeaponBearer, links["bearers"], actor)
+        checked["bearers"] = bearers = chosen + [b for b in hidden if b not in chosen]
     else:
         bearers = list(current.bearers.all())
     if "restricted_to" in links:
@@ -327,10 +330,13 @@ def _move(
     changes["status_on"] = on
 
 
-def _refresh(concern: Concern, *, actor: User, why: str) -> Concern:
+def _refresh(current: Concern, *, actor: User, why: str) -> Concern:
     """Recompute a concern's dates from its live representations and responses, and make
-    the moves they imply (raised, responded, or one step back after a deletion)."""
-    current = _locked(concern)
+    the moves they imply (raised, responded, or one step back after a deletion).
+
+    ``current`` is the concern as locked by the caller (``_locked``) at the start of the
+    service, so nobody else changed it since.
+    """
     first = (
         Representation.objects.alive()
         .filter(concern=current)
@@ -521,10 +527,10 @@ def do_update_representation(
     """Correct a representation seen at ``expected_version``; the concern's dates follow."""
     concern = _locked(representation.concern)
     stored = Representation.objects.alive().get(pk=representation.pk)
-    values = {
-        name: changes.get(name, getattr(stored, name))
-        for name in ("made_on", "to_person", "interaction")
-    }
+    # Links left unchanged are not checked again: they may point at a person or a contact
+    # this editor cannot see, which the edit keeps as it is.
+    values = {"made_on": changes.get("made_on", stored.made_on)}
+    values.update({name: changes[name] for name in ("to_person", "interaction") if name in changes})
     _check_representation(concern, values, actor)
     m2m = {"made_by": list(made_by)} if made_by is not None else None
     updated = update_record(
@@ -615,10 +621,14 @@ def do_update_response(
     """Correct a response seen at ``expected_version``; the concern's dates follow."""
     concern = _locked(response.concern)
     stored = Response.objects.alive().get(pk=response.pk)
+    # The representation answered is under the same concern, so whoever sees the response
+    # sees it; the person may be hidden from this editor and is checked only if changed.
     values = {
-        name: changes.get(name, getattr(stored, name))
-        for name in ("received_on", "representation", "from_person")
+        "received_on": changes.get("received_on", stored.received_on),
+        "representation": changes.get("representation", stored.representation),
     }
+    if "from_person" in changes:
+        values["from_person"] = changes["from_person"]
     _check_response(concern, values, actor)
     updated = update_record(
         response, actor=actor, expected_version=expected_version, changes=changes

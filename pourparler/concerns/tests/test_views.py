@@ -547,3 +547,46 @@ def test_a_stale_correction_or_move_is_a_409_and_nothing_is_overwritten(
     late = bob.post(status_url, {**move, "status": "closed"})
     assert late.status_code == 409 and b"Not saved" in late.content
     assert fresh(concern).status == ConcernStatus.PERSISTING
+
+
+def test_an_edit_keeps_the_links_the_editor_may_not_see(world: World, army: WeaponBearer) -> None:
+    secret_group = make_bearer(
+        world.carol,
+        name="Hollow Hills Brigades",
+        kind="non_state_armed_group",
+        restricted=True,
+        restricted_to=[world.carol],
+    )
+    commander = make_person(
+        world.carol,
+        world.varnia,
+        full_name="Idris Kanaan",
+        restricted=True,
+        restricted_to=[world.carol],
+    )
+    concern = open_concern(world.carol, world.varnia, [army, secret_group])
+    representation = represent(world.carol, concern, 4, to_person=commander)
+    alice = client_for(world.alice)
+    page = alice.get(reverse("representation_edit", args=[representation.pk])).content.decode()
+    assert "Idris Kanaan" not in page and 'name="to_person"' not in page
+    response = alice.post(
+        reverse("representation_edit", args=[representation.pk]),
+        {
+            "version": "1",
+            "made_on": days_ago(4).isoformat(),
+            "mode": "written",
+            "level": "operational",
+            "content": "Corrected by Alice.",
+        },
+    )
+    assert response.status_code == 302
+    stored = Representation.objects.get()
+    assert (stored.mode, stored.to_person) == ("written", commander)
+    edit = reverse("concern_edit", args=[concern.pk])
+    assert "Hollow Hills" not in alice.get(edit).content.decode()
+    data = open_data(world, army, opened_on=concern.opened_on.isoformat())
+    data.update(
+        {"occurred_on": concern.occurred_on.isoformat(), "version": str(fresh(concern).version)}
+    )
+    assert alice.post(edit, data).status_code == 302
+    assert set(fresh(concern).bearers.all()) == {army, secret_group}

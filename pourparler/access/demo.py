@@ -255,7 +255,7 @@ CHECKPOINTS: tuple[Checkpoint, ...] = (
     ),
 )
 
-PASSAGES = {"varnia": 240, "kestria": 80}
+PASSAGES = {"varnia": 220, "kestria": 75}
 
 NOTES = {
     PassageOutcome.DELAYED: (
@@ -838,7 +838,6 @@ SHOWING_KINDS = (
     InteractionKind.BILATERAL_MEETING,
     InteractionKind.CALL,
     InteractionKind.WRITTEN,
-    InteractionKind.CONFERENCE,
 )
 
 
@@ -863,18 +862,30 @@ def _contacts_by_bearer(world: Any) -> dict[Any, list[Interaction]]:
 
 
 def _acceptance(world: Any) -> int:
-    """Record each bearer's acceptance over time, shown by the contact nearest before."""
+    """Record each bearer's acceptance over time, each change shown by a talk with it.
+
+    The talk nearest the planned day (two months either side) shows the change and
+    dates it; it must come after the bearer's previous assessment, so the series keeps
+    its order. Without such a talk the assessment stands on its own.
+    """
     about = _contacts_by_bearer(world)
+    previous: dict[str, datetime.date] = {}
+    window = datetime.timedelta(days=60)
     for key, days, status, note in ACCEPTANCE:
         info = world.bearers[key]
         delegation = info.spec.delegation
         day = world.days_ago(days)
-        earlier = [
+        after = previous.get(key, datetime.date.min)
+        near = [
             i
             for i in about.get(info.bearer.pk, [])
-            if day - datetime.timedelta(days=45) <= timezone.localdate(i.occurred_at) <= day
+            if after < timezone.localdate(i.occurred_at) <= world.today
+            and abs(timezone.localdate(i.occurred_at) - day) <= window
         ]
-        shown_by = earlier[-1] if earlier else None
+        shown_by = min(
+            near, key=lambda i: abs(timezone.localdate(i.occurred_at) - day), default=None
+        )
+        previous[key] = timezone.localdate(shown_by.occurred_at) if shown_by else day
         do_record_acceptance(
             actor=world.users[f"{delegation}.head"]
             if delegation == "varnia"

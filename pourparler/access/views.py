@@ -97,6 +97,8 @@ class RecordKind:
     name: str  # URL names are <name>_list, <name>_detail, <name>_create…
     template: str  # templates are access/<template>_list.html, access/<template>_detail.html
     label: str
+    # The label with its article, for "Record a checkpoint passage", "Record an…".
+    a_label: str
     plural: str
     visible: Callable[[Any, Action], RestrictedQuerySet[Any]]
     form: type[AccessRecordForm]
@@ -127,6 +129,7 @@ ACCEPTANCE = RecordKind(
     name="acceptance",
     template="acceptance",
     label="acceptance assessment",
+    a_label="an acceptance assessment",
     plural="Acceptance of the offer of services",
     visible=acceptance_visible_to,
     form=AcceptanceForm,
@@ -143,6 +146,7 @@ PASSAGE = RecordKind(
     name="passage",
     template="passage",
     label="checkpoint passage",
+    a_label="a checkpoint passage",
     plural="Checkpoint passages",
     visible=passages_visible_to,
     form=PassageForm,
@@ -166,6 +170,7 @@ CONSTRAINT = RecordKind(
     name="access_constraint",
     template="constraint",
     label="access constraint",
+    a_label="an access constraint",
     plural="Access constraints",
     visible=constraints_visible_to,
     form=ConstraintForm,
@@ -185,6 +190,7 @@ INCIDENT = RecordKind(
     name="security_incident",
     template="incident",
     label="security incident",
+    a_label="a security incident",
     plural="Security incidents",
     visible=incidents_visible_to,
     form=IncidentForm,

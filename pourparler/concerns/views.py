@@ -148,6 +148,10 @@ def _filtered(request: AuthedRequest) -> tuple[Any, dict[str, str]]:
 
 def _filter_choices(user: Any) -> dict[str, Any]:
     return {
+        "bearers": WeaponBearer.objects.visible_to(user)
+        .filter(concerns__in=Concern.objects.visible_to(user).values("pk"))
+        .distinct()
+        .order_by("name"),
         "statuses": ConcernStatus.choices,
         "levels": Level.choices,
         "topics": Topic.objects.visible_to(user),
@@ -206,10 +210,6 @@ def concern_figures(request: AuthedRequest) -> HttpResponse:
         "periods": outcome_figures.PERIODS,
         "explanations": outcome_figures.EXPLANATIONS,
         "bearer": _bearer_named(user, filters["bearer"]),
-        "bearers": WeaponBearer.objects.visible_to(user)
-        .filter(concerns__in=Concern.objects.visible_to(user).values("pk"))
-        .distinct()
-        .order_by("name"),
         "list_query": query_without_page(request),
         **_filter_choices(user),
     }

@@ -464,8 +464,8 @@ def _fill(world: World, army: WeaponBearer, n: int) -> Concern:
 # their audit event (lock the head, insert, move the head).
 PINNED = {
     # 5 + 3 audit + the page of concerns, their bearers, their categories, the figures
-    # box's rows, and the topics and delegations the filters offer.
-    "concern_list": 14,
+    # box's rows, and the bearers, topics and delegations the filters offer.
+    "concern_list": 15,
     # 5 + 3 audit + the concern with its bearers, category and unit (4), the
     # representations with who made them, to whom and during which contact (4), the
     # responses and from whom (2), whether the user may change it, the follow-ups, the

@@ -509,9 +509,9 @@ def _segments(
 def _ticks(starts: datetime.date, ends: datetime.date) -> list[Tick]:
     span = max(1, (ends - starts).days)
     months = [m for m in _month_starts(starts, ends) if m >= starts]
-    every = max(1, math.ceil(len(months) / 8))
+    every = max(1, math.ceil(len(months) / 6))
     return [
-        Tick(x=_day_x(month, starts, span), label=f"{month:%b %Y}")
+        Tick(x=_day_x(month, starts, span), label=f"{month:%b %y}")
         for index, month in enumerate(months)
         if index % every == 0
     ]

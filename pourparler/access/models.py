@@ -16,7 +16,7 @@ grant must not open a restricted passage. Instead the app's pages read through
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -75,20 +75,29 @@ class Located(Record):
     class Meta:
         abstract = True
 
+    def problems(self) -> dict[str, Any]:
+        """Say, field by field, which facts do not hold together (empty if none)."""
+        errors: dict[str, Any] = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        return errors
+
     def clean(self) -> None:
         super().clean()
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+        errors = self.problems()
+        if errors:
+            raise ValidationError(errors)
 
 
-def _check_unit(record: CheckpointPassage | AccessConstraint) -> None:
+def _unit_problem(record: CheckpointPassage | AccessConstraint) -> dict[str, Any]:
     """Refuse a unit without its bearer or from another bearer's chain of command."""
     if record.unit_id is None:
-        return
+        return {}
     if record.bearer_id is None:
-        raise ValidationError({"unit": _("Choose the bearer this unit belongs to.")})
+        return {"unit": _("Choose the bearer this unit belongs to.")}
     if record.unit is not None and record.unit.bearer_id != record.bearer_id:
-        raise ValidationError({"unit": _("This unit belongs to another bearer.")})
+        return {"unit": _("This unit belongs to another bearer.")}
+    return {}
 
 
 class AcceptanceAssessment(Record):
@@ -213,15 +222,13 @@ class CheckpointPassage(Located):
         """Say whether the team was held, sent back or met an incident."""
         return self.outcome != PassageOutcome.PASSED
 
-    def clean(self) -> None:
-        super().clean()
+    def problems(self) -> dict[str, Any]:
+        errors = super().problems()
         if self.outcome == PassageOutcome.DELAYED and self.delay_minutes is None:
-            raise ValidationError({"delay_minutes": _("Say how many minutes the team was held.")})
+            errors["delay_minutes"] = _("Say how many minutes the team was held.")
         if self.outcome != PassageOutcome.DELAYED and self.delay_minutes is not None:
-            raise ValidationError(
-                {"delay_minutes": _("Only a delayed passage has a delay; leave it empty.")}
-            )
-        _check_unit(self)
+            errors["delay_minutes"] = _("Only a delayed passage has a delay; leave it empty.")
+        return {**errors, **_unit_problem(self)}
 
 
 class AccessConstraint(Located):
@@ -275,15 +282,13 @@ class AccessConstraint(Located):
         where = f", {self.place_name}" if self.place_name else ""
         return f"{self.get_category_display()}{where}, {self.occurred_on:%Y-%m-%d}"
 
-    def clean(self) -> None:
-        super().clean()
+    def problems(self) -> dict[str, Any]:
+        errors = super().problems()
         if self.subcategory and category_of(self.subcategory) != self.category:
-            raise ValidationError(
-                {"subcategory": _("This kind belongs to another category of constraint.")}
-            )
+            errors["subcategory"] = _("This kind belongs to another category of constraint.")
         if self.ended_on and self.occurred_on and self.ended_on < self.occurred_on:
-            raise ValidationError({"ended_on": _("A constraint cannot end before it starts.")})
-        _check_unit(self)
+            errors["ended_on"] = _("A constraint cannot end before it starts.")
+        return {**errors, **_unit_problem(self)}
 
 
 class SecurityIncident(Located):
@@ -329,14 +334,13 @@ class SecurityIncident(Located):
         when = timezone.localtime(self.occurred_at)
         return f"{self.get_kind_display()}{where}, {when:%Y-%m-%d} ({self.get_severity_display()})"
 
-    def clean(self) -> None:
-        super().clean()
+    def problems(self) -> dict[str, Any]:
+        errors = super().problems()
         passage = self.passage if self.passage_id else None
         if passage is None:
-            return
+            return errors
         if passage.outcome != PassageOutcome.INCIDENT:
-            raise ValidationError(
-                {"passage": _("Link only a passage whose outcome was an incident.")}
-            )
-        if passage.compartment_id != self.compartment_id:
-            raise ValidationError({"passage": _("This passage belongs to another delegation.")})
+            errors["passage"] = _("Link only a passage whose outcome was an incident.")
+        elif passage.compartment_id != self.compartment_id:
+            errors["passage"] = _("This passage belongs to another delegation.")
+        return errors

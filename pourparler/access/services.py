@@ -80,7 +80,7 @@ def _update(
     restricted_to: Iterable[User] | None = None,
     bearers: Iterable[WeaponBearer] | None = None,
 ) -> _R:
-    _check_links(actor, changes, bearers or ())
+    _check_links(actor, changes)
     bearer = changes["bearer"] if "bearer" in changes else getattr(record, "bearer", None)
     will_be_restricted = changes.get("restricted", record.restricted)
     links: dict[str, list[Any]] = {}
@@ -268,7 +268,19 @@ def do_update_incident(
     bearers: Iterable[WeaponBearer] | None = None,
     restricted_to: Iterable[User] | None = None,
 ) -> SecurityIncident:
-    """Change a security incident seen at ``expected_version``."""
+    """Change a security incident seen at ``expected_version``.
+
+    Bearers the editor may not see stay linked: the form could not offer them, so their
+    absence from ``bearers`` is not a choice to remove them.
+    """
+    if bearers is not None:
+        _check_links(actor, {}, bearers)
+        # Read the stored links afresh: a page may have prefetched only the visible ones.
+        stored = SecurityIncident.bearers.through.objects.filter(securityincident_id=incident.pk)
+        seen = WeaponBearer.objects.visible_to(actor).values("pk")
+        unseen = stored.exclude(weaponbearer_id__in=seen).values_list("weaponbearer_id", flat=True)
+        links: list[Any] = [*bearers, *unseen]
+        bearers = links
     return _update(
         incident,
         actor=actor,

@@ -28,7 +28,7 @@ from pourparler.core.choices import AuditKind, ChangeAction
 from pourparler.core.crypto import decrypt_logged_value
 from pourparler.core.models import AuditEvent, ChangeLogEntry, Record
 from pourparler.testing.http import count_queries, page_body
-from pourparler.testing.personas import World, make_interaction, make_unit
+from pourparler.testing.personas import World, make_bearer, make_interaction, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -532,3 +532,30 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(
     few = _count_pages(client, world, army, _make_rows(world, army, group, 1))
     many = _count_pages(client, world, army, _make_rows(world, army, group, 6))
     assert few == many == PINNED
+
+
+def test_an_edit_keeps_the_bearers_its_editor_may_not_see(
+    world: World, army: WeaponBearer, group: WeaponBearer
+) -> None:
+    hidden = make_bearer(
+        world.carol, name="Shadow Brigade", restricted=True, restricted_to=[world.carol]
+    )
+    record = incident(world.carol, world.varnia, [army, hidden], place_name="Hill 4")
+    client = client_for(world.alice)
+    detail = client.get(reverse("security_incident_detail", args=[record.pk])).content
+    assert b"Hill 4" in detail and b"Shadow Brigade" not in detail
+    url = reverse("security_incident_edit", args=[record.pk])
+    page = client.get(url)
+    assert b"Shadow Brigade" not in page.content
+    data = _form_data(page.context["form"], version="1")  # type: ignore[index]
+    data["bearers"] = [str(army.pk), str(group.pk)]
+    assert client.post(url, data).status_code == 302
+    assert set(SecurityIncident.objects.get().bearers.all()) == {army, group, hidden}
+
+
+def test_the_form_names_every_problem_at_once(world: World, army: WeaponBearer) -> None:
+    response = client_for(world.alice).post(
+        reverse("passage_create"), passage_data(world, army, delay_minutes="", longitude="")
+    )
+    errors = response.context["form"].errors  # type: ignore[index]
+    assert set(errors) == {"delay_minutes", "longitude"}

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from pourparler.bearers.choices import BearerKind, Level
 from pourparler.bearers.models import Unit
 from pourparler.core.models import User
@@ -289,10 +291,14 @@ def populate(world: Any) -> str:
     """Record the demo sessions; return a line saying what was added."""
     writer = _Writer(world)
     linked = 0
-    for delegation, interactions in world.interactions.items():
+    for delegation, all_interactions in world.interactions.items():
+        interactions = [
+            i for i in all_interactions if i.kind in FROM_INTERACTION and not i.restricted
+        ]
+        prefetch_related_objects(
+            interactions, "bearers", "our_participants", "their_participants", "topics"
+        )
         for interaction in interactions:
-            if interaction.kind not in FROM_INTERACTION or interaction.restricted:
-                continue
             key = _bearer_key(world, interaction)
             if key is None:
                 continue

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import re
+import secrets
+import time
+import uuid
 from typing import Any, ClassVar
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from pourparler.core.access import RestrictedManager
 from pourparler.core.choices import AccessScope, AuditKind, ChangeAction, GrantAccess, Role
+from pourparler.core.crypto import DecryptionError
+from pourparler.core.fields import EncryptedTextField
 from pourparler.core.ids import uuid7
 
 
@@ -369,3 +380,170 @@ class DataKey(models.Model):
         scope = self.compartment_id or "organisation"
         state = "retired" if self.retired_at else "active"
         return f"data key {self.pk} ({scope}, {state}, master {self.master_key_id})"
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def random_device_id() -> int:
+    """Return a random positive 63-bit id for a new authenticator device.
+
+    django-otp names a device ``<app>.<model>/<integer id>`` (its persistent id, kept in
+    the session), so the id must be an integer; and the encrypted secret's AAD names the
+    row, so the id must be known before the first INSERT. A random id is both.
+    """
+    return secrets.randbelow(2**63 - 1) + 1
+
+
+class AuthenticatorDeviceManager(DeviceManager, models.Manager["AuthenticatorDevice"]):
+    """django-otp's device manager (``devices_for_user``), typed for our model."""
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device, models.Model):
+    """An authenticator app (TOTP, RFC 6238) whose seed the database holds only encrypted.
+
+    Takes the place of django-otp's ``TOTPDevice``, which keeps the seed as plaintext hex.
+    ``secret`` is an ``EncryptedTextField``: AES-256-GCM under the organisation-wide data
+    key, bound (AAD) to this row, re-encrypted by ``pourparler keys rotate``. Inside the
+    ciphertext the seed is also bound to its owner (``<user id>:<seed in hex>``), so a
+    row handed to another account in the database does not give that account a second
+    factor: reading the seed fails loudly. The seed is decrypted in memory only, to check
+    a code or to show the enrolment QR code; it is never logged.
+
+    Codes are checked as django-otp's TOTP device does: a window of ``tolerance`` steps
+    either side of the current one (shifted by the known ``drift``, learnt from each
+    accepted code unless ``OTP_TOTP_SYNC`` is off), each step accepted once only
+    (``last_t``), and every wrong code doubling the wait before the next is checked
+    (``ThrottlingMixin``, ``OTP_TOTP_THROTTLE_FACTOR``).
+    """
+
+    SEED_BYTES = 20
+
+    id = models.BigIntegerField(primary_key=True, default=random_device_id, editable=False)
+    # Declared here (django-otp's Device declares it too) for a named reverse accessor.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="authenticator_devices",
+        help_text="The user this authenticator belongs to.",
+    )
+    secret = EncryptedTextField(
+        editable=False, help_text="The seed, bound to its owner; encrypted at rest."
+    )
+    step = models.PositiveSmallIntegerField(default=30, help_text="Seconds per time step.")
+    t0 = models.BigIntegerField(default=0, help_text="The Unix time at which step 0 begins.")
+    digits = models.PositiveSmallIntegerField(
+        choices=[(6, "6"), (8, "8")], default=6, help_text="Digits in a code."
+    )
+    tolerance = models.PositiveSmallIntegerField(
+        default=1, help_text="Steps either side of the current one that are still accepted."
+    )
+    drift = models.SmallIntegerField(
+        default=0, help_text="Steps the authenticator's clock is known to be off by."
+    )
+    last_t = models.BigIntegerField(
+        default=-1, help_text="The step of the last accepted code; later steps only."
+    )
+
+    objects = AuthenticatorDeviceManager()
+
+    class Meta:
+        verbose_name = "authenticator device"
+
+    def __str__(self) -> str:
+        return f"{self.name} (authenticator {self.pk} of user {self.user_id})"
+
+    # ---- the seed (plaintext in memory only) -------------------------------------------------
+
+    @property
+    def seed(self) -> bytes:
+        """Decrypt and return the seed, after checking that it belongs to this row's user."""
+        owner, _, hex_seed = str(self.secret or "").rpartition(":")
+        owner_id = _as_uuid(owner)
+        if not hex_seed or owner_id is None or owner_id != _as_uuid(self.user_id):
+            raise DecryptionError(
+                f"The secret of authenticator {self.pk} is missing or belongs to another account."
+            )
+        return bytes.fromhex(hex_seed)
+
+    @seed.setter
+    def seed(self, value: bytes) -> None:
+        if self.user_id is None:
+            raise ValueError("Give the device its user before its seed.")
+        self.secret = f"{uuid.UUID(str(self.user_id))}:{bytes(value).hex()}"
+
+    def new_seed(self) -> None:
+        """Give the device a fresh random seed (before it is first saved)."""
+        self.seed = secrets.token_bytes(self.SEED_BYTES)
+
+    @property
+    def provisioning_uri(self) -> str:
+        """Return the ``otpauth://totp/`` link an authenticator app reads from a QR code.
+
+        It carries the seed: build it for the enrolment page only, never store or log it.
+        """
+        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        account = str(self.user.get_username())
+        label = f"{issuer}:{account}" if issuer else account
+        params: dict[str, str | int] = {
+            "secret": base64.b32encode(self.seed).decode("ascii").rstrip("="),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+        }
+        if issuer:
+            params["issuer"] = issuer
+        return f"otpauth://totp/{quote(label)}?{urlencode(params, quote_via=quote)}"
+
+    # ---- checking a code ---------------------------------------------------------------------
+
+    def get_throttle_factor(self) -> int:
+        """Seconds to wait after the first wrong code (doubling after each further one)."""
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: Any) -> bool:
+        """Say whether ``token`` is a right code not used before, and record the outcome.
+
+        A right code moves ``last_t`` to its step (and ``drift`` to where it was found),
+        and clears the throttle; a wrong or malformed one feeds the throttle. While the
+        throttle holds, no code is checked at all. Call it on a row locked for update.
+        """
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        found = self._find_step(token)
+        if found is None:
+            self.throttle_increment(commit=False)
+            self.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
+            return False
+        self.last_t, drift = found
+        if getattr(settings, "OTP_TOTP_SYNC", True):
+            self.drift = drift
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save(
+            update_fields=[
+                "last_t",
+                "drift",
+                "throttling_failure_timestamp",
+                "throttling_failure_count",
+                "last_used_at",
+            ]
+        )
+        return True
+
+    def _find_step(self, token: Any) -> tuple[int, int] | None:
+        """Return (step, drift) of the window step whose code ``token`` is, if any is
+        later than ``last_t``; None for a wrong, replayed or malformed code."""
+        text = token if isinstance(token, str) else ""
+        if not re.fullmatch(rf"[0-9]{{{self.digits}}}", text):
+            return None
+        clock = TOTP(self.seed, self.step, self.t0, self.digits, self.drift)
+        clock.time = time.time()  # fixed, so the step found and the step returned agree
+        if not clock.verify(int(text), tolerance=self.tolerance, min_t=self.last_t + 1):
+            return None
+        return clock.t(), clock.drift

@@ -1,4 +1,4 @@
-"""The second factor: TOTP devices (django-otp), the rule that requires them, enrolment.
+"""The second factor: authenticator devices (TOTP), the rule that requires them, enrolment.
 
 Every account must prove a second factor after its password unless
 ``settings.REQUIRE_SECOND_FACTOR`` is off (demo mode turns it off and says so on every
@@ -9,8 +9,12 @@ Device writes go through ``do_enrol_totp_device``, ``do_confirm_totp_device`` an
 (``second_factor``: none, pending, confirmed) and its event in the audit chain, in the
 same transaction. Every code checked at sign-in or enrolment is an audit event too
 (``login_succeeded`` / ``login_failed`` with ``factor: totp``). Wrong codes are
-throttled by django-otp (the wait doubles after each one). The device key is never
-logged.
+throttled (django-otp's ThrottlingMixin: the wait doubles after each one).
+
+A device is a ``core.AuthenticatorDevice`` (a django-otp device, so OTPMiddleware and
+``django_otp.login`` work with it) whose seed is encrypted at rest like any confidential
+text. The seed is decrypted in memory only, to check a code or draw the enrolment QR
+code; neither the seed nor a code typed is ever logged, stored or put in an audit event.
 """
 
 from __future__ import annotations
@@ -26,12 +30,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pourparler.core import audit
 from pourparler.core.choices import AuditKind, ChangeAction
 from pourparler.core.context import current_request_id
-from pourparler.core.models import ChangeLogEntry, User
+from pourparler.core.models import AuthenticatorDevice, ChangeLogEntry, User
 from pourparler.core.services import write_service
 
 DEVICE_NAME = "Authenticator app"
@@ -72,24 +75,26 @@ def fully_signed_in(user: Any) -> bool:
     return is_verified(user) or not second_factor_required()
 
 
-def confirmed_device(user: User) -> TOTPDevice | None:
+def confirmed_device(user: User) -> AuthenticatorDevice | None:
     """Return the user's confirmed authenticator, if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    devices = AuthenticatorDevice.objects.filter(user=user, confirmed=True)
+    return devices.order_by("created_at", "id").first()
 
 
-def pending_device(user: User) -> TOTPDevice | None:
+def pending_device(user: User) -> AuthenticatorDevice | None:
     """Return the authenticator being set up (shown but not yet confirmed), if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    devices = AuthenticatorDevice.objects.filter(user=user, confirmed=False)
+    return devices.order_by("created_at", "id").first()
 
 
-def check_code(device: TOTPDevice, code: str) -> CodeCheck:
+def check_code(device: AuthenticatorDevice, code: str) -> CodeCheck:
     """Check a code against a device, honouring (and feeding) django-otp's throttling.
 
     Runs in its own transaction with the device row locked, so two requests cannot both
     use the same code, and a wrong code's throttle increment is kept.
     """
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        locked = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk)
         allowed, info = locked.verify_is_allowed()
         if not allowed:
             until = (info or {}).get("locked_until")
@@ -101,8 +106,10 @@ def check_code(device: TOTPDevice, code: str) -> CodeCheck:
 
 
 @write_service
-def do_enrol_totp_device(*, actor: User) -> TOTPDevice:
+def do_enrol_totp_device(*, actor: User) -> AuthenticatorDevice:
     """Start setting up the actor's authenticator: return the pending device, made if needed.
+
+    The new device gets a random seed, encrypted before it reaches the database.
 
     Raises ``AlreadyEnrolled`` if the actor already has a confirmed device.
     """
@@ -111,13 +118,15 @@ def do_enrol_totp_device(*, actor: User) -> TOTPDevice:
     device = pending_device(actor)
     if device is not None:
         return device
-    device = TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False)
+    device = AuthenticatorDevice(user=actor, name=DEVICE_NAME, confirmed=False)
+    device.new_seed()
+    device.save(force_insert=True)
     _log_second_factor(actor, actor, before="none", after="pending", device=device)
     return device
 
 
 @write_service
-def do_confirm_totp_device(device: TOTPDevice, code: str, *, actor: User) -> CodeCheck:
+def do_confirm_totp_device(device: AuthenticatorDevice, code: str, *, actor: User) -> CodeCheck:
     """Confirm a pending authenticator with a code from it; a wrong code changes nothing.
 
     Only the device's owner may confirm it.
@@ -128,7 +137,7 @@ def do_confirm_totp_device(device: TOTPDevice, code: str, *, actor: User) -> Cod
     if result.accepted:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        AuthenticatorDevice.objects.filter(user=actor, confirmed=False).delete()
         _log_second_factor(actor, actor, before="pending", after="confirmed", device=device)
     else:
         _audit_code(actor, device, result, step="enrolment")
@@ -138,22 +147,22 @@ def do_confirm_totp_device(device: TOTPDevice, code: str, *, actor: User) -> Cod
 @write_service
 def do_remove_totp_devices(user: User, *, actor: User | None) -> int:
     """Remove every authenticator of a user (a lost phone); the next sign-in enrols anew."""
-    devices = list(TOTPDevice.objects.filter(user=user))
+    devices = list(AuthenticatorDevice.objects.filter(user=user).only("pk", "confirmed"))
     if not devices:
         return 0
     before = "confirmed" if any(d.confirmed for d in devices) else "pending"
-    TOTPDevice.objects.filter(pk__in=[d.pk for d in devices]).delete()
+    AuthenticatorDevice.objects.filter(pk__in=[d.pk for d in devices]).delete()
     _log_second_factor(user, actor, before=before, after="none", device=None)
     return len(devices)
 
 
-def record_verification(user: User, device: TOTPDevice, result: CodeCheck) -> None:
+def record_verification(user: User, device: AuthenticatorDevice, result: CodeCheck) -> None:
     """Record a second-factor sign-in attempt, accepted or refused, in the audit log."""
     with transaction.atomic():
         _audit_code(user, device, result, step="sign-in")
 
 
-def _audit_code(user: User, device: TOTPDevice, result: CodeCheck, *, step: str) -> None:
+def _audit_code(user: User, device: AuthenticatorDevice, result: CodeCheck, *, step: str) -> None:
     detail = {"factor": "totp", "step": step, "device": device.persistent_id}
     if result.accepted:
         audit.append_event(AuditKind.LOGIN_SUCCEEDED, actor=user, detail=detail)
@@ -166,7 +175,12 @@ def _audit_code(user: User, device: TOTPDevice, result: CodeCheck, *, step: str)
 
 
 def _log_second_factor(
-    user: User, actor: User | None, *, before: str, after: str, device: TOTPDevice | None
+    user: User,
+    actor: User | None,
+    *,
+    before: str,
+    after: str,
+    device: AuthenticatorDevice | None,
 ) -> None:
     """Write the change-log entry on the user's account, and its audit event."""
     entry = ChangeLogEntry.objects.create(
@@ -184,9 +198,12 @@ def _log_second_factor(
     audit.record_change(entry)
 
 
-def qr_svg(device: TOTPDevice) -> SafeString:
-    """Return the device's otpauth:// link as an inline SVG QR code (no style attributes)."""
-    qr = segno.make(device.config_url, error="m")
+def qr_svg(device: AuthenticatorDevice) -> SafeString:
+    """Return the device's otpauth:// link as an inline SVG QR code (no style attributes).
+
+    The link holds the seed: it lives in memory and in this one response only.
+    """
+    qr = segno.make(device.provisioning_uri, error="m")
     svg = qr.svg_inline(scale=4, border=2, svgclass="qr", lineclass=None, title=_qr_title())
     # segno writes the markup itself from a fixed title and the encoded link: nothing a
     # user typed reaches it unescaped.
@@ -197,7 +214,7 @@ def _qr_title() -> str:
     return f"QR code to add {settings.OTP_TOTP_ISSUER} to an authenticator app"
 
 
-def manual_key(device: TOTPDevice) -> str:
-    """Return the device key in base32, in groups of four, for typing into an app by hand."""
-    encoded = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+def manual_key(device: AuthenticatorDevice) -> str:
+    """Return the device seed in base32, in groups of four, for typing into an app by hand."""
+    encoded = base64.b32encode(device.seed).decode("ascii").rstrip("=")
     return " ".join(encoded[i : i + 4] for i in range(0, len(encoded), 4))

@@ -3,6 +3,9 @@
 The password step is Django's LoginView (``ui/urls.py``) behind django-axes. Then
 ``SecondFactorMiddleware`` sends the user here: to ``/login/verify/`` when they have a
 confirmed authenticator, to ``/account/two-factor/`` to set one up otherwise.
+
+The code a user types is checked and forgotten: it is never logged, stored or put in an
+audit event, and Django's error reports mask it (``sensitive_post_parameters``).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pourparler.core.http import AuthedRequest
+from pourparler.core.models import AuthenticatorDevice
 from pourparler.core.twofactor import (
     CODE_DIGITS,
     AlreadyEnrolled,
@@ -84,7 +89,9 @@ def _refusal(result: CodeCheck) -> str:
     return "That code did not match. Check that your phone's clock is right and try again."
 
 
-def _verified(request: HttpRequest, device: TOTPDevice, message: str | None = None) -> HttpResponse:
+def _verified(
+    request: HttpRequest, device: AuthenticatorDevice, message: str | None = None
+) -> HttpResponse:
     """Mark the session as verified with this device and go on."""
     otp_login(request, device)
     # A new session key for the stronger sign-in, as login() does for the password.
@@ -94,6 +101,7 @@ def _verified(request: HttpRequest, device: TOTPDevice, message: str | None = No
     return HttpResponseRedirect(_next_url(request))
 
 
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Ask a user who gave their password for the code from their authenticator."""
@@ -120,9 +128,15 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("code")
+@never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor(request: AuthedRequest) -> HttpResponse:
-    """Set up the authenticator app, or say that it is set up."""
+    """Set up the authenticator app, or say that it is set up.
+
+    The enrolment page shows the seed (QR code and text): it is marked not to be cached,
+    so no browser or proxy keeps a copy on disk.
+    """
     user = request.user
     device = confirmed_device(user)
     if device is not None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -26,13 +29,13 @@ from pytest_django import Settings
 from pourparler.core import crypto, keys
 from pourparler.core.choices import ChangeAction
 from pourparler.core.fields import EncryptedFieldError, EncryptedTextField
-from pourparler.core.models import ChangeLogEntry, DataKey
+from pourparler.core.models import AuthenticatorDevice, ChangeLogEntry, DataKey
 from pourparler.core.services import EditConflict
 from pourparler.dialogue.models import Interaction
 from pourparler.dialogue.services import do_update_interaction
 from pourparler.people.models import Person
 from pourparler.people.services import do_add_person_name
-from pourparler.testing.http import sign_in
+from pourparler.testing.http import give_totp_device, sign_in
 from pourparler.testing.personas import World, make_interaction, make_person
 
 REPO = Path(__file__).resolve().parents[3]
@@ -456,5 +459,250 @@ def test_canaries_never_reach_the_disk_and_survive_a_rotation(tmp_path: Path) ->
         f"({written['copied']}), {hits} hits, read {read['read']}+{read['logged_read']}; "
         f"after rotation copy 2 {size_after} bytes, {hits_after} hits, read "
         f"{after['read']}+{after['logged_read']}; old key read {stale['read']}; "
+        f"{time.monotonic() - started:.1f} s"
+    )
+
+
+# ---- second-factor seeds (core.AuthenticatorDevice) ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_rotations_keep_second_factor_sign_in_working(
+    client: Client, world: World, settings: Settings, fresh_keys: None
+) -> None:
+    device = give_totp_device(world.alice)
+    seed = device.seed
+    first = stored(device, "secret")
+    # A rewrap keeps the token (the data key is the same), under a new master key.
+    rewrap_key = crypto.new_key()
+    keys.rotate(rewrap_key, data_keys=False, stream=None)
+    settings.MASTER_KEY = crypto.encode_key(rewrap_key)
+    crypto.clear_key_cache()
+    assert stored(device, "secret") == first
+    assert AuthenticatorDevice.objects.get(pk=device.pk).seed == seed
+    # Fresh data keys re-encrypt the seed, since the device model has an encrypted field.
+    assert AuthenticatorDevice in crypto.encrypted_models()
+    new_key = crypto.new_key()
+    report = keys.rotate(new_key, data_keys=True, stream=None)
+    assert report.values >= 1 and report.retired_data_keys >= 1
+    settings.MASTER_KEY = crypto.encode_key(new_key)
+    crypto.clear_key_cache()
+    second = stored(device, "secret")
+    assert second != first and crypto.is_token(second)
+    assert crypto.parse_token(second)[0] != crypto.parse_token(first)[0]
+    assert AuthenticatorDevice.objects.get(pk=device.pk).seed == seed
+    sign_in(client, world.alice)
+    assert client.get("/").status_code == 200
+    verified = keys.verify(stream=None)
+    assert verified.failures == [] and verified.values >= 1
+
+
+def seed_scene(argv: list[str]) -> None:
+    """One step of the seed disk test below, in a process of its own (Django set up).
+
+    ``write COPY0 COPY1``: migrate a fresh database to the release before encrypted seeds
+    (core 0005, otp_totp) and give a user a TOTPDevice with a plaintext key; copy the
+    database (COPY0); migrate to the end (0006 moves and encrypts the key); enrol a second
+    user through the pages (a wrong code, then a right one); sign the first user in, and
+    refuse the same code replayed; copy the database with its WAL, connection open
+    (COPY1). ``read COPY2``: sign both users in again (after a rotation), then copy.
+    Prints one JSON object; logs every SQL statement on stderr, where a line ``UPGRADED``
+    marks the end of the upgrade.
+    """
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db.migrations.executor import MigrationExecutor
+    from django.test.utils import setup_test_environment
+
+    from pourparler.core.models import User
+    from pourparler.core.services import do_create_user
+    from pourparler.core.twofactor import manual_key
+    from pourparler.testing.http import totp_code
+    from pourparler.testing.personas import PASSWORD
+
+    def copy(directory: str) -> int:
+        name = Path(django_settings.DATABASES["default"]["NAME"])
+        Path(directory).mkdir(parents=True)
+        size = 0
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            source = Path(f"{name}{suffix}")
+            if source.exists():
+                shutil.copyfile(source, Path(directory) / source.name)
+                size += source.stat().st_size
+        return size
+
+    def sign_in_with(user: User, code: str) -> Client:
+        browser = Client()
+        browser.force_login(user)
+        status = browser.post("/login/verify/", {"code": code}).status_code
+        assert status == 302, status
+        return browser
+
+    # Every SQL statement is logged with its parameters (on stderr): the logs are scanned.
+    logging.getLogger("django.db.backends").setLevel(logging.DEBUG)
+    connection.force_debug_cursor = True
+    result: dict[str, Any] = {"codes": []}
+    action = argv[0]
+    if action == "write":
+        # The executor, not the command: other apps' post_migrate seeding needs their tables.
+        release = [("core", "0005_datakey"), ("otp_totp", "0003_add_timestamps")]
+        MigrationExecutor(connection).migrate(release)
+        before = MigrationExecutor(connection).loader.project_state(release)
+        old_user = before.apps.get_model("core", "User")._default_manager.create(
+            username="legacy", password=make_password(PASSWORD)
+        )
+        legacy_seed = os.urandom(20)
+        before.apps.get_model("otp_totp", "TOTPDevice")._default_manager.create(
+            user_id=old_user.pk, name="Old phone", key=legacy_seed.hex()
+        )
+        result["copy0"] = copy(argv[1])
+        call_command("migrate", verbosity=0)
+        sys.stderr.write("UPGRADED\n")
+        sys.stderr.flush()
+        setup_test_environment()
+
+        user = do_create_user(actor=None, username="enrolled", password=PASSWORD)
+        browser = Client()
+        browser.force_login(user)
+        page = browser.get("/account/two-factor/").content.decode()
+        device = AuthenticatorDevice.objects.get(user=user)
+        right = totp_code(device)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        refused = browser.post("/account/two-factor/", {"code": wrong})
+        AuthenticatorDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+        confirmed = browser.post("/account/two-factor/", {"code": right})
+        assert b"did not match" in refused.content and confirmed.status_code == 302
+
+        legacy_user = User.objects.get(username="legacy")
+        legacy = AuthenticatorDevice.objects.get(user=legacy_user)
+        code = totp_code(legacy)
+        sign_in_with(legacy_user, code)
+        replayer = Client()
+        replayer.force_login(legacy_user)
+        replayed = replayer.post("/login/verify/", {"code": code}).content
+        result["codes"] += [wrong, right, code]
+        result.update(
+            seeds=[legacy_seed.hex(), device.seed.hex()],
+            legacy_moved=legacy.seed == legacy_seed,
+            page_showed_seed=manual_key(device) in page,
+            replay_refused=b"did not match" in replayed,
+            copy1=copy(argv[2]),
+        )
+    elif action == "read":
+        setup_test_environment()
+        seeds = []
+        for username in ("legacy", "enrolled"):
+            user = User.objects.get(username=username)
+            device = AuthenticatorDevice.objects.get(user=user)
+            # Both devices used this step or the next before the rotation: let them reuse
+            # it, rather than wait up to 30 seconds for a step they have not used.
+            AuthenticatorDevice.objects.filter(pk=device.pk).update(last_t=-1)
+            code = totp_code(device)
+            sign_in_with(user, code)
+            result["codes"].append(code)
+            seeds.append(device.seed.hex())
+        result.update(signed_in=len(seeds), seeds=seeds, copy2=copy(argv[1]))
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+def _seed_patterns(seed: bytes) -> list[bytes]:
+    """Return the byte patterns that would betray a seed: the raw bytes, hex and base32 in
+    both cases (as UTF-8 and UTF-16), and base64 of each at the three alignments."""
+    b32 = base64.b32encode(seed).rstrip(b"=")
+    texts = [seed, seed.hex().encode(), seed.hex().upper().encode(), b32, b32.lower()]
+    patterns = texts + [text.decode().encode("utf-16-le") for text in texts[1:]]
+    for text in texts:
+        for shift in range(3):
+            for encode in (base64.b64encode, base64.urlsafe_b64encode):
+                encoded = encode(b"\0" * shift + text)
+                patterns.append(encoded[4 if shift else 0 : -4])
+    return patterns
+
+
+def _seed_hits(directory: Path, seeds: list[bytes]) -> int:
+    """Count the seeds found in the raw bytes of the files of a database copy."""
+    blobs = [path.read_bytes() for path in sorted(directory.iterdir())]
+    return sum(1 for s in seeds if any(p in blob for p in _seed_patterns(s) for blob in blobs))
+
+
+def _log_leaks(text: str, seeds: list[bytes], codes: list[str]) -> list[str]:
+    """Return the seeds (in any text form) and codes (standing alone) found in a log."""
+    data = text.encode()
+    leaks = [s.hex() for s in seeds if any(p in data for p in _seed_patterns(s))]
+    # Not after a full stop either: the microseconds of a timestamp are six digits too.
+    alone = [c for c in codes if re.search(rf"(?<![0-9A-Za-z.]){c}(?![0-9A-Za-z])", text)]
+    return leaks + alone
+
+
+def _scene(args: list[str], env: dict[str, str]) -> tuple[dict[str, Any], str]:
+    script = (
+        "import sys, django; django.setup(); "
+        "from pourparler.core.tests.test_crypto import seed_scene; seed_scene(sys.argv[1:])"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", script, *args],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.splitlines()[-1]), done.stderr
+
+
+def test_second_factor_seeds_never_reach_the_disk_or_the_logs_and_survive_a_rotation(
+    tmp_path: Path,
+) -> None:
+    started = time.monotonic()
+    data_dir, key_dir = tmp_path / "data", tmp_path / "keys"
+    data_dir.mkdir()
+    old_key, new_key = key_dir / "old.key", key_dir / "new.key"
+    crypto.write_key_file(old_key, crypto.new_key())
+    crypto.write_key_file(new_key, crypto.new_key())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POURPARLER_", "DATABASE"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="pourparler.settings",
+        POURPARLER_TESTING="1",
+        POURPARLER_LOG_LEVEL="DEBUG",
+        POURPARLER_DATA_DIR=str(data_dir),
+        DATABASE_URL=f"sqlite:///{data_dir / 'pourparler.sqlite3'}",
+        POURPARLER_MASTER_KEY_FILE=str(old_key),
+    )
+    copies = [tmp_path / f"copy{n}" for n in range(3)]
+
+    written, log = _scene(["write", str(copies[0]), str(copies[1])], env)
+    seeds = [bytes.fromhex(h) for h in written["seeds"]]
+    assert written["legacy_moved"] and written["page_showed_seed"] and written["replay_refused"]
+    # Controls: before the upgrade the legacy key lay on disk and in the SQL log, and the
+    # scans found it there.
+    assert _seed_hits(copies[0], seeds[:1]) == 1
+    before_upgrade, after_upgrade = log.split("UPGRADED\n", 1)
+    assert _log_leaks(before_upgrade, seeds[:1], []) == [seeds[0].hex()]
+    assert "core_authenticatordevice" in after_upgrade  # the SQL log covers the device writes
+    assert _seed_hits(copies[1], seeds) == 0
+    assert _log_leaks(after_upgrade, seeds, written["codes"]) == []
+
+    rotation = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "pourparler.cli", "keys", "rotate", "--new-key-file",
+         str(new_key), "--data-keys"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert rotation.returncode == 0, rotation.stderr[-4000:]
+    assert _log_leaks(rotation.stdout + rotation.stderr, seeds, written["codes"]) == []
+
+    env_new = {**env, "POURPARLER_MASTER_KEY_FILE": str(new_key)}
+    read, read_log = _scene(["read", str(copies[2])], env_new)
+    assert read["signed_in"] == 2 and read["seeds"] == written["seeds"]
+    assert _seed_hits(copies[2], seeds) == 0
+    assert _log_leaks(read_log, seeds, read["codes"]) == []
+    verified = subprocess.run(
+        [sys.executable, "-m", "pourparler.cli", "keys", "verify"],
+        env=env_new, cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr[-2000:]
+    print(
+        f"\nseed disk test: 2 seeds x {len(_seed_patterns(seeds[0]))} byte patterns; "
+        f"before upgrade {written['copy0']} bytes, legacy seed found; after upgrade and "
+        f"enrolment {written['copy1']} bytes, 0 hits; after rotation {read['copy2']} bytes, "
+        f"0 hits; logs {len(log) + len(read_log)} characters, 0 seeds, 0 of "
+        f"{len(written['codes']) + len(read['codes'])} codes; "
         f"{time.monotonic() - started:.1f} s"
     )

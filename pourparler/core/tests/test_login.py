@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import importlib
+import json
+import logging
 import os
 import re
 import secrets
@@ -12,21 +15,30 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from pourparler.cli import main as pourparler_main
 from pourparler.core import audit
 from pourparler.core.choices import AuditKind, Role
+from pourparler.core.crypto import DecryptionError
+from pourparler.core.fields import EncryptedFieldError
 from pourparler.core.middleware import LAST_SEEN, SIGNED_IN_AT
-from pourparler.core.models import AuditEvent, ChangeLogEntry, User
+from pourparler.core.models import AuditEvent, AuthenticatorDevice, ChangeLogEntry, User
 from pourparler.core.services import do_create_user, do_post_member
 from pourparler.core.twofactor import (
+    check_code,
     do_confirm_totp_device,
     do_enrol_totp_device,
     do_remove_totp_devices,
@@ -161,7 +173,7 @@ def test_a_confirmed_device_is_asked_for_its_code(client: Client, world: World) 
     # The wrong code is throttled: even the right code waits.
     throttled = client.post("/login/verify/?next=/bearers/", {"code": totp_code(device)})
     assert b"Too many wrong codes" in throttled.content
-    TOTPDevice.objects.filter(pk=device.pk).update(
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=datetime.datetime.now(tz=datetime.UTC)
         - datetime.timedelta(seconds=5)
     )
@@ -199,15 +211,16 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_right_code(
     assert client.get("/")["Location"] == "/account/two-factor/?next=/"
     page = client.get("/account/two-factor/?next=/")
     assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]  # the page shows the seed: not to be cached
     body = page.content.decode()
     assert '<svg width="' in body and 'class="qr"' in body
-    device = TOTPDevice.objects.get(user=world.alice)
+    device = AuthenticatorDevice.objects.get(user=world.alice)
     assert not device.confirmed
     secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', body)
     assert secret is not None and len(secret.group(1).replace(" ", "")) == 32
     # Reloading the page shows the same pending device.
     client.get("/account/two-factor/")
-    assert TOTPDevice.objects.filter(user=world.alice).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=world.alice).count() == 1
 
     response = client.post("/account/two-factor/?next=/", {"code": totp_code(device)})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -223,7 +236,7 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_right_code(
 def test_enrolment_refuses_a_wrong_code(client: Client, world: World) -> None:
     client.force_login(world.alice)
     client.get("/account/two-factor/")
-    device = TOTPDevice.objects.get(user=world.alice)
+    device = AuthenticatorDevice.objects.get(user=world.alice)
     right = totp_code(device)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     for bad in (wrong, "12ab56", "123"):
@@ -242,7 +255,7 @@ def test_device_services_log_and_remove(world: World) -> None:
     with pytest.raises(PermissionError):
         do_confirm_totp_device(device, "123456", actor=world.alice)
     assert do_remove_totp_devices(world.bob, actor=world.adam) == 1
-    assert not TOTPDevice.objects.filter(user=world.bob).exists()
+    assert not AuthenticatorDevice.objects.filter(user=world.bob).exists()
     entries = ChangeLogEntry.objects.filter(object_id=world.bob.pk, after__has_key="second_factor")
     assert sorted(e.after["second_factor"] for e in entries) == ["confirmed", "none", "pending"]
 
@@ -253,14 +266,15 @@ def test_second_factor_changes_and_codes_are_in_the_audit_chain(
     device = give_totp_device(world.alice)  # enrolled and confirmed: two change-log entries
     client.force_login(world.alice)
     client.post("/login/verify/", {"code": "000000"})
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     client.post("/login/verify/", {"code": totp_code(device)})
     events = AuditEvent.objects.filter(actor=world.alice, detail__factor="totp")
     assert sorted(events.values_list("kind", flat=True)) == [
         AuditKind.LOGIN_FAILED,
         AuditKind.LOGIN_SUCCEEDED,
     ]
-    assert all(device.key not in str(e.detail) for e in AuditEvent.objects.all())
+    seed_forms = (device.seed.hex(), base64.b32encode(device.seed).decode().rstrip("="))
+    assert not [e for e in AuditEvent.objects.all() for f in seed_forms if f in str(e.detail)]
     result = audit.verify_database()
     assert result.ok, result.summary()
 
@@ -268,7 +282,7 @@ def test_second_factor_changes_and_codes_are_in_the_audit_chain(
 def test_reset_second_factor_command(world: World) -> None:
     give_totp_device(world.carol)
     pourparler_main(["pourparler", "reset_second_factor", "carol"])
-    assert not TOTPDevice.objects.filter(user=world.carol).exists()
+    assert not AuthenticatorDevice.objects.filter(user=world.carol).exists()
 
 
 @override_settings(DEMO_MODE=True, REQUIRE_SECOND_FACTOR=False)
@@ -278,6 +292,300 @@ def test_demo_mode_lets_a_password_in_and_says_so(client: Client, world: World) 
         response = client.get(path)
         assert response.status_code == 200
         assert b"second factor not required" in response.content
+
+
+# The second factor's seed, encrypted at rest (core.AuthenticatorDevice)
+
+
+def _code(seed: bytes, step: int) -> str:
+    """Return the six-digit code of one time step, as an authenticator app computes it."""
+    return f"{hotp(seed, step):06d}"
+
+
+def _seed_forms(seed: bytes) -> list[str]:
+    """Return the text forms a seed could be stored or logged in: hex both cases, base32
+    both cases, and base32 in the groups of four the enrolment page shows."""
+    b32 = base64.b32encode(seed).decode().rstrip("=")
+    grouped = " ".join(b32[i : i + 4] for i in range(0, len(b32), 4))
+    return [seed.hex(), seed.hex().upper(), b32, b32.lower(), grouped]
+
+
+def _standalone(code: str) -> re.Pattern[str]:
+    """Match a code standing alone: not inside a longer number or identifier, nor after a
+    full stop (the microseconds of a timestamp are six digits too)."""
+    return re.compile(rf"(?<![0-9A-Za-z.]){code}(?![0-9A-Za-z])")
+
+
+def _pinned_clock(device: AuthenticatorDevice, step: int = 10) -> AuthenticatorDevice:
+    """Move the device's step 0 back so that its step ``step`` has just begun (the test
+    has some 29 seconds before the clock moves on); clear last_t, drift and the throttle."""
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(
+        t0=int(time.time()) - step * device.step,
+        last_t=-1,
+        drift=0,
+        throttling_failure_count=0,
+        throttling_failure_timestamp=None,
+    )
+    device.refresh_from_db()
+    return device
+
+
+def _back_date_failure(device: AuthenticatorDevice, seconds: float) -> None:
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=datetime.datetime.now(tz=datetime.UTC)
+        - datetime.timedelta(seconds=seconds)
+    )
+
+
+def test_the_seed_is_stored_encrypted_and_bound_to_its_row_and_owner(world: World) -> None:
+    device = give_totp_device(world.alice)
+    other = give_totp_device(world.bob)
+    forms = _seed_forms(device.seed) + _seed_forms(other.seed)
+    stored = AuthenticatorDevice.objects.filter(pk=device.pk).values_list("secret", flat=True)
+    token = str(stored.get())
+    assert token.startswith("pp1:")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM core_authenticatordevice")
+        rows = str(cursor.fetchall())
+    assert rows.count("pp1:") == 2
+    assert not [f for f in forms if f in rows]
+    # A ciphertext copied into another device's row does not decrypt there.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_authenticatordevice SET secret = %s WHERE id = %s", [token, other.pk]
+        )
+    with pytest.raises(DecryptionError):
+        bytes(AuthenticatorDevice.objects.get(pk=other.pk).seed)
+    # A row handed to another account in the database gives that account no second factor.
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(user=world.bob)
+    with pytest.raises(DecryptionError, match="another account"):
+        bytes(AuthenticatorDevice.objects.get(pk=device.pk).seed)
+    with pytest.raises(EncryptedFieldError):
+        AuthenticatorDevice.objects.filter(secret=token).exists()
+
+
+def test_codes_are_checked_in_a_window_that_follows_the_drift_and_each_step_counts_once(
+    world: World, settings: Settings
+) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # here a wrong code must not hold up the next one
+    device = _pinned_clock(give_totp_device(world.alice))
+    seed = device.seed
+
+    def check(step: int) -> tuple[bool, int, int]:
+        accepted = check_code(device, _code(seed, step)).accepted
+        return accepted, device.last_t, device.drift
+
+    assert check(12) == (False, -1, 0)  # two steps ahead: outside the window
+    assert check(8) == (False, -1, 0)  # two steps behind
+    assert check(9) == (True, 9, -1)  # one step behind: accepted, and the drift learnt
+    assert check(9) == (False, 9, -1)  # the same code again
+    assert check(8) == (False, 9, -1)  # in the window, but not after the last step used
+    assert check(10) == (True, 10, 0)
+    assert check(11) == (True, 11, 1)
+    assert check(12) == (True, 12, 2)  # the window has followed the drift
+    device.refresh_from_db()
+    assert device.last_used_at is not None and device.throttling_failure_count == 0
+
+    settings.OTP_TOTP_SYNC = False
+    device = _pinned_clock(device)
+    assert check(11) == (True, 11, 0)  # accepted, drift left alone
+
+
+def test_codes_are_judged_as_django_otp_judges_them(world: World, settings: Settings) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = _pinned_clock(give_totp_device(world.alice))
+    seed = device.seed
+    # django-otp's plaintext model as the reference, with the same seed and clock.
+    reference = TOTPDevice.objects.create(
+        user=world.alice, name="reference", key=seed.hex(), t0=device.t0
+    )
+    ours, theirs = [], []
+    for step in (12, 9, 9, 8, 11, 10, 11, 13, 12, 13, 40, 14):
+        code = _code(seed, step)
+        ours.append((check_code(device, code).accepted, device.last_t, device.drift))
+        theirs_now = TOTPDevice.objects.get(pk=reference.pk)
+        theirs.append((theirs_now.verify_token(code), theirs_now.last_t, theirs_now.drift))
+    assert ours == theirs
+    assert sum(accepted for accepted, _, _ in ours) == 6
+    reference.delete()
+
+
+def test_only_a_code_of_exactly_six_ascii_digits_is_checked(
+    world: World, settings: Settings
+) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = _pinned_clock(give_totp_device(world.alice))
+    right = _code(device.seed, 10)
+    arabic_indic = right.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    malformed = [arabic_indic, f" {right}", right[:5], f"{right}0", f"{right[:3]}_{right[3:]}", ""]
+    for code in malformed:
+        assert not check_code(device, code).accepted, code
+    device.refresh_from_db()
+    assert (device.throttling_failure_count, device.last_t) == (len(malformed), -1)
+    assert check_code(device, right).accepted
+
+
+def test_each_wrong_code_doubles_the_wait_and_a_right_one_clears_it(world: World) -> None:
+    assert settings.OTP_TOTP_THROTTLE_FACTOR == 1
+    device = _pinned_clock(give_totp_device(world.alice))
+    right, wrong = _code(device.seed, 10), _code(device.seed, 40)
+    assert not check_code(device, wrong).accepted
+    held = check_code(device, right)
+    assert (held.accepted, held.wait_seconds) == (False, 1)
+    _back_date_failure(device, 1.5)
+    assert not check_code(device, wrong).accepted
+    assert check_code(device, right).wait_seconds == 2
+    device.refresh_from_db()
+    assert (device.throttling_failure_count, device.last_t) == (2, -1)
+    _back_date_failure(device, 2.5)
+    assert check_code(device, right).accepted
+    device.refresh_from_db()
+    assert (device.throttling_failure_count, device.throttling_failure_timestamp) == (0, None)
+
+
+def _scalars(params: Any) -> list[Any]:
+    """Flatten query parameters (a sequence, a mapping, or executemany's list of them)."""
+    if isinstance(params, dict):
+        params = list(params.values())
+    if isinstance(params, list | tuple):
+        return [value for item in params for value in _scalars(item)]
+    return [] if params is None else [params]
+
+
+def test_no_seed_or_code_reaches_the_database_the_logs_or_the_audit_chain(
+    client: Client, world: World, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    caplog.set_level(logging.DEBUG)
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    codes: list[str] = []
+
+    def wrong_for(right: str) -> str:
+        return f"{(int(right) + 1) % 1_000_000:06d}"
+
+    with connection.execute_wrapper(record):
+        client.force_login(world.alice)
+        page = client.get("/account/two-factor/").content.decode()
+        device = AuthenticatorDevice.objects.get(user=world.alice)
+        right = totp_code(device)
+        codes += [wrong_for(right), right]
+        assert b"did not match" in client.post("/account/two-factor/", {"code": codes[0]}).content
+        assert client.post("/account/two-factor/", {"code": right}).status_code == 302
+        again = Client()
+        again.force_login(world.alice)
+        right = totp_code(device)
+        codes += [wrong_for(right), right]
+        assert b"did not match" in again.post("/login/verify/", {"code": codes[2]}).content
+        assert again.post("/login/verify/", {"code": right}).status_code == 302
+        replay = Client()
+        replay.force_login(world.alice)
+        assert b"did not match" in replay.post("/login/verify/", {"code": right}).content
+
+    seed = device.seed
+    forms = _seed_forms(seed)
+    assert forms[-1] in page  # the enrolment page showed the seed: the forms are the right ones
+    assert statements and len(set(codes)) == 4
+
+    for sql, params in statements:
+        text = f"{sql} {params!r}"
+        assert not [f for f in forms if f in text], sql
+        for value in _scalars(params):
+            assert str(value) not in codes, sql
+            if isinstance(value, bytes | memoryview):
+                assert seed not in bytes(value), sql
+
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert caplog.records  # the scan reads something: axes logs each sign-in at DEBUG
+    sessions = json.dumps([s.get_decoded() for s in Session.objects.all()], default=str)
+    audited = json.dumps(list(AuditEvent.objects.values_list("detail", flat=True)))
+    changes = json.dumps(list(ChangeLogEntry.objects.values_list("before", "after")))
+    assert (
+        AuditEvent.objects.filter(kind=AuditKind.LOGIN_FAILED, detail__factor="totp").count() == 3
+    )
+    for where, text in (("logs", logged), ("sessions", sessions), ("audit", audited)):
+        assert not [f for f in forms if f in text], where
+        assert not [c for c in codes if _standalone(c).search(text)], where
+    assert not [f for f in forms if f in changes]
+    assert not [c for c in codes if _standalone(c).search(changes)]
+
+
+def _migration() -> Any:
+    return importlib.import_module("pourparler.core.migrations.0006_authenticator_device")
+
+
+def test_the_migration_moves_a_legacy_device_with_its_seed_and_state(
+    client: Client, world: World
+) -> None:
+    seed = secrets.token_bytes(20)
+    created = datetime.datetime(2024, 5, 1, 9, 30, tzinfo=datetime.UTC)
+    legacy = TOTPDevice.objects.create(
+        user=world.alice, name="Old phone", key=seed.hex(), drift=1, last_t=123
+    )
+    TOTPDevice.objects.filter(pk=legacy.pk).update(created_at=created, throttling_failure_count=2)
+
+    assert _migration().move_legacy_rows(django_apps) == 1
+    assert not TOTPDevice.objects.exists()
+    device = AuthenticatorDevice.objects.get(user=world.alice)
+    assert device.seed == seed
+    assert (device.name, device.confirmed, device.drift, device.last_t) == (
+        "Old phone",
+        True,
+        1,
+        123,
+    )
+    assert (device.throttling_failure_count, device.created_at) == (2, created)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM core_authenticatordevice")
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("pp1:") and not [f for f in _seed_forms(seed) if f in stored]
+
+    # The moved device signs in with the codes the same app shows.
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    assert sign_in(client, world.alice) == device
+    assert client.get("/").status_code == 200
+
+    # Backwards (a rollback) puts the plaintext key back where django-otp reads it; forwards
+    # again encrypts it anew.
+    assert _migration().move_rows_back(django_apps) == 1
+    assert TOTPDevice.objects.get(user=world.alice).key == seed.hex()
+    assert not AuthenticatorDevice.objects.exists()
+    assert _migration().move_legacy_rows(django_apps) == 1
+    assert AuthenticatorDevice.objects.get(user=world.alice).seed == seed
+
+
+def test_the_migration_refuses_a_legacy_key_that_is_not_hex(world: World) -> None:
+    TOTPDevice.objects.create(user=world.alice, name="Broken", key="not hex at all")
+    with pytest.raises(ValueError, match="not hex"), transaction.atomic():
+        _migration().move_legacy_rows(django_apps)
+    assert TOTPDevice.objects.count() == 1
+    assert not AuthenticatorDevice.objects.exists()
+
+
+def test_no_code_outside_migrations_and_tests_uses_the_plaintext_totp_model(
+    client: Client, world: World
+) -> None:
+    # otp_totp stays installed for migration 0006 only: nothing may write its table again.
+    sign_in(client, world.alice)
+    do_remove_totp_devices(world.alice, actor=None)
+    do_enrol_totp_device(actor=world.alice)
+    assert not TOTPDevice.objects.exists()
+    sources = [
+        path
+        for path in Path(settings.BASE_DIR, "pourparler").rglob("*.py")
+        if "migrations" not in path.parts and "tests" not in path.parts
+    ]
+    assert len(sources) > 50
+    users = [
+        path
+        for path in sources
+        if re.search(r"otp_totp\.models|get_model\(\s*['\"]otp_totp", path.read_text())
+    ]
+    assert users == []
 
 
 # Sessions

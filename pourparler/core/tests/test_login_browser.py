@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pourparler.core.models import AuthenticatorDevice
 from pourparler.testing.http import totp_code
 from pourparler.testing.personas import PASSWORD, World, build_world
 from pourparler.ui.tests.test_browser import ARTIFACTS, browser  # noqa: F401 (fixture)
@@ -35,7 +35,7 @@ def test_enrol_an_authenticator_then_sign_in_with_it(
     assert page.locator("svg.qr").is_visible()
     assert "Interactions" not in page.locator("header").inner_text()
     page.screenshot(path=str(ARTIFACTS / "two-factor-enrolment.png"), full_page=True)
-    device = TOTPDevice.objects.get(user=world.alice, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=world.alice, confirmed=False)
     page.fill("#id_code", totp_code(device))
     page.click("button:has-text('Confirm')")
     page.wait_for_url(f"{base}/interactions/")

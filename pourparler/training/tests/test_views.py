@@ -14,6 +14,7 @@ from pourparler.core.models import AuditEvent, Membership, User
 from pourparler.core.services import update_record
 from pourparler.testing.http import count_queries, page_body, sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_unit
+from pourparler.training import profile
 from pourparler.training.models import DisseminationSession
 from pourparler.training.tests.conftest import make_session, topics
 
@@ -263,6 +264,9 @@ PINNED = {
     "session_detail": 15,
     "session_create": 15,
     "session_edit": 23,
+    # What the bearer profile pays for the sessions (its audit event is shared).
+    "bearer_timeline": 1,
+    "bearer_panel": 1,
 }
 
 
@@ -303,7 +307,13 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(
             "session_edit": reverse("session_edit", args=[session.pk]),
         }
         client.get(urls["session_list"])
-        return {name: count_queries(lambda u=url: client.get(u)) for name, url in urls.items()}
+        counts = {name: count_queries(lambda u=url: client.get(u)) for name, url in urls.items()}
+        profile.bearer_panels(world.alice, army)  # computes and caches the clearance
+        counts["bearer_timeline"] = count_queries(
+            lambda: profile.bearer_timeline(world.alice, army, 30)
+        )
+        counts["bearer_panel"] = count_queries(lambda: profile.bearer_panels(world.alice, army))
+        return counts
 
     assert counted(_fill(world, army, 1)) == PINNED
     assert counted(_fill(world, army, 6)) == PINNED

@@ -283,3 +283,21 @@ LOGGING = {
 AUDIT_SIGNING_KEY_FILE = env_str("POURPARLER_AUDIT_SIGNING_KEY_FILE")
 AUDIT_PUBLIC_KEY_FILE = env_str("POURPARLER_AUDIT_PUBLIC_KEY_FILE")
 AUDIT_CHECKPOINT_EVERY = env_int("POURPARLER_AUDIT_CHECKPOINT_EVERY", 1000)
+
+# Retention (core/retention.py, which says what date starts each kind's clock). For each
+# kind of record: the days after that date when it expires, and what `pourparler
+# retention run` then does with it: "anonymise" (overwrite names and text and remove
+# their earlier values from the change log) or "delete" (a tombstone, logged; sign-in
+# records are erased). 0 days keeps that kind for ever. Sign-in records can only be deleted.
+RETENTION = {
+    kind: {
+        "days": env_int(f"POURPARLER_RETENTION_{kind.upper()}_DAYS", days),
+        "action": env_str(f"POURPARLER_RETENTION_{kind.upper()}_ACTION", action),
+    }
+    for kind, days, action in (
+        ("person", 5 * 365, "anonymise"),
+        ("interaction", 10 * 365, "anonymise"),
+        ("follow_up", 10 * 365, "anonymise"),
+        ("login_attempt", 90, "delete"),
+    )
+}

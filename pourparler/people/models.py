@@ -38,6 +38,14 @@ class Person(Record):
     # The blind index of every name (core.crypto.search_tokens): keyed hashes of folded
     # words and their prefixes, so a search needs no plaintext in the database.
     search_tokens = models.TextField(blank=True, editable=False)
+    # Set by the retention run (core/retention.py) when the person's names and notes
+    # were overwritten and their earlier values removed from the change log.
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the retention policy anonymised this person."),
+    )
 
     class Meta:
         # Names are encrypted: SQL cannot sort by them; pages sort what they show.

@@ -1,4 +1,4 @@
-"""Pages about people: the list and the person page."""
+"""Pages about people: the list, the person page and the subject-access export."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import uuid
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
 
 from pourparler.core.access import RestrictedQuerySet, get_visible_or_404
 from pourparler.core.audit import record_list, record_read
@@ -16,6 +18,7 @@ from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.text import fold
 from pourparler.dialogue.models import Interaction
+from pourparler.people import subject_access
 from pourparler.people.models import Person, PersonName, Position, Relationship
 from pourparler.ui.paging import page_of, query_without_page
 
@@ -80,5 +83,21 @@ def person_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         "interactions": Interaction.objects.visible_to(user)
         .filter(their_participants=person)
         .order_by("-occurred_at")[:30],
+        "can_export": subject_access.offers_export(user, person),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@require_POST
+def person_subject_access(request: AuthedRequest, pk: str) -> HttpResponse:
+    """Download everything the user may see about a person (JSON or a printable
+    document), for a subject-access request; audited. 404 for a person the user cannot
+    see, 403 for one they may see but not export (see people/subject_access.py)."""
+    export_format = request.POST.get("format", "")
+    if export_format not in subject_access.FORMATS:
+        return HttpResponseBadRequest("Choose the JSON or the printable document.")
+    done = subject_access.export(request.user, pk, export_format, channel="web")
+    response = HttpResponse(done.content, content_type=done.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{done.filename}"'
+    add_never_cache_headers(response)
+    return response

@@ -17,10 +17,13 @@ from pourparler.core.crypto import query_tokens
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
 from pourparler.core.text import fold
-from pourparler.dialogue.models import Interaction
 from pourparler.people import subject_access
 from pourparler.people.models import Person, PersonName, Position, Relationship
+from pourparler.ui import extensions
 from pourparler.ui.paging import page_of, query_without_page
+
+# How many entries the person's timeline shows, newest first.
+TIMELINE_LENGTH = 30
 
 
 def person_list(request: AuthedRequest) -> HttpResponse:
@@ -69,9 +72,12 @@ def person_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     person = get_visible_or_404(Person, user, pk)
     record_read(user, person)
+    timeline = extensions.person_timeline(user, person, TIMELINE_LENGTH)
+    extensions.audit_shown(user, timeline)
     context = {
         "nav": "people",
         "person": person,
+        "timeline": timeline,
         "names": PersonName.objects.visible_to(user).filter(person=person),
         "positions": Position.objects.visible_to(user)
         .filter(person=person)
@@ -80,9 +86,6 @@ def person_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         "relationships": Relationship.objects.visible_to(user)
         .filter(person=person)
         .select_related("holder"),
-        "interactions": Interaction.objects.visible_to(user)
-        .filter(their_participants=person)
-        .order_by("-occurred_at")[:30],
         "can_export": subject_access.offers_export(user, person),
     }
     return render(request, "people/person_detail.html", context)

@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "pourparler"
+    if len(args) > 1 and not args[1].startswith("-"):
+        # `pourparler subject-access` and `pourparler subject_access` are the same command.
+        args[1] = args[1].replace("-", "_")
     execute_from_command_line(args)
 
 

@@ -136,6 +136,8 @@ def _live_grants(user: Any, moment: datetime.datetime) -> list[dict[str, Any]]:
         dict(row)
         for row in grant_model.objects.filter(deleted_at__isnull=True, expires_at__gt=moment)
         .filter(Q(grantee_id=user.pk) | Q(grantee_group__in=groups))
+        # A grant never opens anything to the person who made it (say, through a group).
+        .exclude(created_by_id=user.pk)
         .values("access", "delegation_id", "bearer_id", "record_type_id", "record_id")
     ]
     return rows

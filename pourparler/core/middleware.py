@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from pourparler.core.context import reset_request_id, set_request_id
 from pourparler.core.twofactor import confirmed_device, is_verified, second_factor_required
@@ -173,4 +174,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
+        return response
+
+
+class NoStoreMiddleware:
+    """Keep pages for signed-in users out of every cache, the browser's included.
+
+    A laptop left behind or seized must not hold decrypted names and notes in its
+    browser cache. Static files are served before this runs and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -14,12 +14,13 @@ import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pourparler.core import audit
@@ -379,6 +380,8 @@ def do_post_member(
     ends_on: Any = None,
 ) -> Membership:
     """Post a member of staff to a delegation with a role."""
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied("Nobody may post themselves: ask another administrator.")
     membership = Membership(user=user, delegation=delegation, role=role, ends_on=ends_on)
     if starts_on is not None:
         membership.starts_on = starts_on
@@ -419,16 +422,27 @@ def _check_grantor(actor: User, grant: Grant) -> None:
         raise GrantRefused("Sign in to grant access.")
     if grant.grantee_id == actor.pk:
         raise GrantRefused("Nobody may grant access to themselves.")
+    if grant.grantee_group_id and actor.groups.filter(pk=grant.grantee_group_id).exists():
+        raise GrantRefused("Nobody may grant access to a group they belong to.")
     if Role.ADMINISTRATOR in clearance.roles:
         return
     compartment = _grant_compartment(grant)
+    today = timezone.localdate()
+    # Only a head of delegation posted there now: a head who has rotated out grants nothing.
     heads_of = set(
         Membership.objects.alive()
-        .filter(user=actor, role=Role.HEAD_OF_DELEGATION)
+        .filter(user=actor, role=Role.HEAD_OF_DELEGATION, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .values_list("delegation_id", flat=True)
     )
     if compartment is None or compartment not in heads_of:
         raise GrantRefused("Only the head of the delegation concerned may grant this access.")
+    if grant.record_type is not None and grant.record_id:
+        # A head may not open a record restricted to others: they cannot see it either.
+        target = cast("type[Record] | None", grant.record_type.model_class())
+        assert target is not None
+        if not target.objects.visible_to(actor).filter(pk=grant.record_id).exists():
+            raise GrantRefused("Only the head of the delegation concerned may grant this access.")
 
 
 @write_service

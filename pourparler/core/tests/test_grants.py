@@ -6,11 +6,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pourparler.core.access import clearance_for, forget_clearance
-from pourparler.core.models import Grant
-from pourparler.core.services import GrantRefused, do_grant_access, do_revoke_grant
+from pourparler.core.models import Grant, Membership
+from pourparler.core.services import GrantRefused, do_grant_access, do_post_member, do_revoke_grant
 from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.dialogue.services import do_update_interaction
 from pourparler.testing.personas import World, make_bearer, make_interaction
@@ -224,3 +225,75 @@ def test_a_grant_needs_a_reason_and_a_future_expiry(world: World) -> None:
             reason="x",
             expires_at=timezone.now() - SOON,
         )
+
+
+def test_nobody_grants_to_a_group_they_belong_to_nor_gains_from_their_own_grant(
+    world: World,
+) -> None:
+    interaction = make_interaction(world.alice, world.varnia, restricted=True)
+    admins = Group.objects.create(name="Administrators")
+    world.adam.groups.add(admins)
+    with pytest.raises(GrantRefused):
+        do_grant_access(
+            actor=world.adam,
+            grantee_group=admins,
+            access="read",
+            record=interaction,
+            reason="Curiosity",
+            expires_at=later(),
+        )
+    # Even a grant made before joining the group opens nothing to its maker.
+    friends = Group.objects.create(name="Friends")
+    do_grant_access(
+        actor=world.adam,
+        grantee_group=friends,
+        access="read",
+        record=interaction,
+        reason="Curiosity",
+        expires_at=later(),
+    )
+    world.adam.groups.add(friends)
+    assert not sees(world.adam, interaction)
+
+
+def test_a_head_who_has_rotated_out_grants_nothing(world: World) -> None:
+    interaction = make_interaction(world.alice, world.varnia)
+    Membership.objects.filter(user=world.carol, delegation=world.varnia).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    forget_clearance(world.carol)
+    with pytest.raises(GrantRefused):
+        do_grant_access(
+            actor=world.carol,
+            grantee=world.dave,
+            access="read",
+            delegation=world.varnia,
+            reason="Handover",
+            expires_at=later(),
+        )
+    assert not sees(world.dave, interaction)
+
+
+def test_a_head_cannot_open_a_record_restricted_to_others(world: World) -> None:
+    interaction = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.alice]
+    )
+    with pytest.raises(GrantRefused):
+        do_grant_access(
+            actor=world.carol,
+            grantee=world.dave,
+            access="read",
+            record=interaction,
+            reason="Second opinion",
+            expires_at=later(),
+        )
+    assert not sees(world.dave, interaction)
+
+
+def test_an_administrator_cannot_post_themselves(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        do_post_member(
+            actor=world.adam, user=world.adam, delegation=world.varnia, role="field_delegate"
+        )
+    forget_clearance(world.adam)
+    assert not Interaction.objects.visible_to(world.adam).exists()

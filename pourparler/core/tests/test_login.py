@@ -44,7 +44,7 @@ from pourparler.core.twofactor import (
     do_remove_totp_devices,
 )
 from pourparler.testing.http import give_totp_device, page_body, sign_in, totp_code
-from pourparler.testing.personas import PASSWORD, World
+from pourparler.testing.personas import PASSWORD, World, make_interaction
 
 pytestmark = pytest.mark.django_db
 
@@ -766,3 +766,20 @@ def test_users_are_hashed_with_argon2(world: World) -> None:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
         user.set_password("a long enough passphrase")
         assert user.password.startswith("argon2$argon2id$")
+
+
+def test_pages_for_signed_in_users_are_never_stored_and_messages_stay_on_the_server(
+    client: Client, world: World
+) -> None:
+    sign_in(client, world.alice)
+    response = client.get("/")
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    interaction = make_interaction(
+        world.alice,
+        world.varnia,
+        follow_ups=[{"action": "Call Colonel Maren back", "owner": world.alice}],
+    )
+    follow_up = interaction.follow_ups.get()
+    client.post(f"/interactions/follow-ups/{follow_up.pk}/done/", {"version": follow_up.version})
+    assert "messages" not in client.cookies

@@ -172,7 +172,7 @@ class RestrictedQuerySet(models.QuerySet[_R]):
         if model.access_scope == AccessScope.COMPARTMENT:
             if not (action == "view" and clearance.reads_every_compartment):
                 by_rule &= Q(compartment_id__in=clearance.compartments_for(action))
-        elif action == "change" and not _may_change_reference(model, clearance):
+        elif action == "change" and not may_change_reference(model, clearance):
             by_rule = Q(pk__in=[])
         qs = self.filter(deleted_at__isnull=True).filter(
             by_rule | _by_grant(model, clearance, action)
@@ -190,7 +190,7 @@ class RestrictedQuerySet(models.QuerySet[_R]):
         return self.filter(deleted_at__isnull=True)
 
 
-def _may_change_reference(model: type[models.Model], clearance: Clearance) -> bool:
+def may_change_reference(model: type[models.Model], clearance: Clearance) -> bool:
     change_roles = getattr(model, "change_roles", None)
     if change_roles is not None:
         return bool(clearance.roles & change_roles)

@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pourparler.core import audit
-from pourparler.core.access import Action, clearance_for, forget_clearance
-from pourparler.core.choices import ChangeAction, Role
+from pourparler.core.access import Action, clearance_for, forget_clearance, may_change_reference
+from pourparler.core.choices import AccessScope, ChangeAction, Role
 from pourparler.core.context import current_request_id
 from pourparler.core.crypto import encrypted_fields, seal_logged_values
 from pourparler.core.fields import EncryptedTextField
@@ -119,6 +119,31 @@ def ensure_permitted(obj: Record, actor: User, action: Action = "change") -> Non
     model = type(obj)
     if not model.objects.visible_to(actor, action).filter(pk=obj.pk).exists():
         raise PermissionDenied("You may not change this record.")
+
+
+# Fields that decide who may see a record. Changing them takes access by rule (a posting
+# or a delegation grant), never a grant on the record itself or on its bearer: otherwise
+# a grant holder could move a record out of its compartment or lift its restriction.
+_CONTAINMENT = frozenset({"compartment", "compartment_id", "restricted", "restricted_to"})
+
+
+def _holds_by_rule(obj: Record, actor: User) -> bool:
+    """Say whether the actor may change the record without counting record or bearer grants."""
+    clearance = clearance_for(actor)
+    if clearance is None:
+        return False
+    if obj.restricted and not obj.restricted_to.filter(pk=actor.pk).exists():
+        return False
+    if type(obj).access_scope == AccessScope.COMPARTMENT:
+        return obj.compartment_id in clearance.write_compartments
+    return may_change_reference(type(obj), clearance)
+
+
+def _ensure_containment_kept(obj: Record, actor: User, changing: set[str]) -> None:
+    if changing & _CONTAINMENT and not _holds_by_rule(obj, actor):
+        raise PermissionDenied(
+            "Only a member of the delegation may move this record or change who may see it."
+        )
 
 
 def _log(
@@ -216,6 +241,12 @@ def update_record(
                 attempted[name] = sorted(str(getattr(v, "pk", v)) for v in values)
             raise EditConflict(current, attempted)
         before = snapshot(current)
+        changing = {name for name, value in changes.items() if getattr(current, name) != value}
+        if m2m and "restricted_to" in m2m:
+            wanted = {getattr(v, "pk", v) for v in m2m["restricted_to"]}
+            if wanted != set(current.restricted_to.values_list("pk", flat=True)):
+                changing.add("restricted_to")
+        _ensure_containment_kept(current, actor, changing)
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean(exclude=list(m2m or ()))
@@ -226,6 +257,7 @@ def update_record(
         _set_m2m(current, m2m)
         _keep_actor_in_restriction(current, actor)
         ensure_permitted(current, actor, "change")
+        _ensure_containment_kept(current, actor, changing)
         _log(current, ChangeAction.UPDATE, before, snapshot(current, before), actor)
     return current
 

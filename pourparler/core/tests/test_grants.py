@@ -297,3 +297,44 @@ def test_an_administrator_cannot_post_themselves(world: World) -> None:
         )
     forget_clearance(world.adam)
     assert not Interaction.objects.visible_to(world.adam).exists()
+
+
+def test_a_write_grant_does_not_let_its_holder_move_or_unrestrict_the_record(
+    world: World,
+) -> None:
+    interaction = make_interaction(
+        world.alice, world.varnia, restricted=True, restricted_to=[world.alice, world.carol]
+    )
+    do_grant_access(
+        actor=world.carol,
+        grantee=world.dave,
+        access="write",
+        record=interaction,
+        reason="Joint report",
+        expires_at=later(),
+    )
+    forget_clearance(world.dave)
+    for changes in ({"compartment": world.kestria}, {"restricted": False}):
+        with pytest.raises(PermissionDenied):
+            do_update_interaction(
+                interaction, actor=world.dave, expected_version=1, changes=changes
+            )
+    with pytest.raises(PermissionDenied):
+        do_update_interaction(
+            interaction,
+            actor=world.dave,
+            expected_version=1,
+            changes={},
+            links={"restricted_to": [world.dave]},
+        )
+    interaction.refresh_from_db()
+    assert interaction.compartment == world.varnia and interaction.restricted
+    # The content itself stays editable under the grant.
+    updated = do_update_interaction(
+        interaction, actor=world.dave, expected_version=1, changes={"outcomes": "Sent."}
+    )
+    assert updated.version == 2
+    # Members of the delegation named on the record still change who may see it.
+    do_update_interaction(
+        updated, actor=world.carol, expected_version=2, changes={"restricted": False}
+    )

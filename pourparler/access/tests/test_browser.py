@@ -23,9 +23,9 @@ def test_record_a_passage_and_see_it_on_the_overview_and_the_profile(
     army = make_bearer(world.alice, name="Varnian Armed Forces")
     assessment(world.alice, world.varnia, army, "refused", "2025-01-10")
     assessment(world.alice, world.varnia, army, "accepted", "2025-09-01")
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -98,7 +98,7 @@ def test_the_demo_world_has_access_records_that_tell_a_story() -> None:
     sign_in(client, delegate)
     overview = client.get(reverse("access_overview"))
     assert overview.status_code == 200
-    shown = overview.context["passages"]  # type: ignore[index]
+    shown = overview.context["passages"]
     assert shown.counts.total == passages.filter(compartment__code="varnia").count()
     assert shown.most_stopped and shown.most_stopped[0].counts.stopped >= 5
     year_ago = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()

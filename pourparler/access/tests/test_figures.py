@@ -345,7 +345,7 @@ def test_every_figure_counts_only_what_the_viewer_may_see(
     # The overview page shows the same numbers to each.
     for user, expected in ((world.alice, alice), (world.dave, dave)):
         page = client_for(user).get(reverse("access_overview"))
-        shown = page.context["passages"]  # type: ignore[index]
+        shown = page.context["passages"]
         assert shown.counts.total == expected["passages"]
         body = page.content.decode()
         assert ("Aldmere square" in body) is (user == world.dave)

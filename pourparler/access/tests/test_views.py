@@ -97,7 +97,7 @@ def test_the_passage_form_says_what_is_wrong_and_saves_nothing(
         reverse("passage_create"), passage_data(world, army, **extra)
     )
     assert response.status_code == 200
-    assert message in response.context["form"].errors[field]  # type: ignore[index]
+    assert message in response.context["form"].errors[field]
     assert not CheckpointPassage.objects.exists()
 
 
@@ -109,7 +109,7 @@ def test_a_unit_must_belong_to_the_bearer_of_the_checkpoint(
         reverse("passage_create"), passage_data(world, army, unit=str(front.pk))
     )
     assert response.status_code == 200
-    assert "This unit belongs to another bearer." in response.context["form"].errors["unit"]  # type: ignore[index]
+    assert "This unit belongs to another bearer." in response.context["form"].errors["unit"]
 
 
 def test_record_acceptance_shown_by_an_interaction(
@@ -119,7 +119,7 @@ def test_record_acceptance_shown_by_an_interaction(
     other = make_interaction(world.alice, world.varnia, bearers=[army])
     client = client_for(world.alice)
     form = client.get(reverse("acceptance_create"), {"bearer": str(group.pk)})
-    offered = list(form.context["form"].fields["interaction"].queryset)  # type: ignore[index]
+    offered = list(form.context["form"].fields["interaction"].queryset)
     assert offered == [meeting]
     data = {
         "compartment": str(world.varnia.pk),
@@ -173,7 +173,7 @@ def test_record_the_incident_of_a_passage_from_the_passage(
     detail = client.get(reverse("passage_detail", args=[stopped.pk])).content.decode()
     start = f"{reverse('security_incident_create')}?passage={stopped.pk}"
     assert start in detail
-    form = client.get(start).context["form"]  # type: ignore[index]
+    form = client.get(start).context["form"]
     assert form.initial["passage"] == stopped.pk
     assert form.initial["place_name"] == "Orlbridge junction"
     response = client.post(
@@ -300,7 +300,7 @@ def test_a_tombstoned_record_is_gone_for_everyone(world: World, army: WeaponBear
         client = client_for(user)
         assert b"Old gate" not in client.get(reverse("passage_list")).content
         assert client.get(reverse("passage_detail", args=[gone.pk])).status_code == 404
-        assert client.get(reverse("access_overview")).context["passages"].counts.total == 0  # type: ignore[index]
+        assert client.get(reverse("access_overview")).context["passages"].counts.total == 0
 
 
 def test_readers_who_may_not_write_get_403_on_edit_and_delete(
@@ -342,8 +342,8 @@ def test_a_stale_edit_is_refused_and_both_versions_are_kept(
     record = passage(world.alice, world.varnia, army, "delayed", delay_minutes=10, note="First.")
     alice, bob = client_for(world.alice), client_for(world.bob)
     url = reverse("passage_edit", args=[record.pk])
-    form_a = alice.get(url).context["form"]  # type: ignore[index]
-    form_b = bob.get(url).context["form"]  # type: ignore[index]
+    form_a = alice.get(url).context["form"]
+    form_b = bob.get(url).context["form"]
     first = alice.post(url, _form_data(form_a, note="Alice's account.", version="1"))
     assert first.status_code == 302
     second = bob.post(
@@ -363,7 +363,7 @@ def test_a_stale_edit_is_refused_and_both_versions_are_kept(
     }
     assert (ChangeAction.UPDATE, "Alice's account.") in logged
     assert (ChangeAction.CONFLICT, "Bob's account.") in logged
-    assert second.context["version"] == 2  # type: ignore[index]
+    assert second.context["version"] == 2
 
 
 def test_create_update_and_delete_each_write_one_change_log_entry(
@@ -375,7 +375,7 @@ def test_create_update_and_delete_each_write_one_change_log_entry(
     )
     record = CheckpointPassage.objects.get()
     url = reverse("passage_edit", args=[record.pk])
-    form = client.get(url).context["form"]  # type: ignore[index]
+    form = client.get(url).context["form"]
     client.post(
         url,
         _form_data(form, outcome="turned_back", delay_minutes="", version="1"),
@@ -406,7 +406,7 @@ def test_edit_an_incident_keeps_the_bearers_chosen(
     record = incident(world.alice, world.varnia, [army])
     client = client_for(world.alice)
     url = reverse("security_incident_edit", args=[record.pk])
-    form = client.get(url).context["form"]  # type: ignore[index]
+    form = client.get(url).context["form"]
     data = _form_data(form, version="1")
     data["bearers"] = [str(army.pk), str(group.pk)]
     assert client.post(url, data).status_code == 302
@@ -426,7 +426,7 @@ def test_list_filters(
     client = client_for(world.hana)
 
     def shown(**params: str) -> set[str]:
-        page = client.get(reverse("passage_list"), params).context["page"]  # type: ignore[index]
+        page = client.get(reverse("passage_list"), params).context["page"]
         return {p.place_name for p in page.items}
 
     assert shown() == {"Gate A", "Gate B", "Gate C", "Gate K"}
@@ -547,7 +547,7 @@ def test_an_edit_keeps_the_bearers_its_editor_may_not_see(
     url = reverse("security_incident_edit", args=[record.pk])
     page = client.get(url)
     assert b"Shadow Brigade" not in page.content
-    data = _form_data(page.context["form"], version="1")  # type: ignore[index]
+    data = _form_data(page.context["form"], version="1")
     data["bearers"] = [str(army.pk), str(group.pk)]
     assert client.post(url, data).status_code == 302
     assert set(SecurityIncident.objects.get().bearers.all()) == {army, group, hidden}
@@ -557,5 +557,5 @@ def test_the_form_names_every_problem_at_once(world: World, army: WeaponBearer) 
     response = client_for(world.alice).post(
         reverse("passage_create"), passage_data(world, army, delay_minutes="", longitude="")
     )
-    errors = response.context["form"].errors  # type: ignore[index]
+    errors = response.context["form"].errors
     assert set(errors) == {"delay_minutes", "longitude"}

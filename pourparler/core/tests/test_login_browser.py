@@ -20,9 +20,9 @@ def test_enrol_an_authenticator_then_sign_in_with_it(
     browser: object,  # noqa: F811
 ) -> None:
     world: World = build_world()
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = browser.new_context()
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))

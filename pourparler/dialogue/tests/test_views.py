@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -147,10 +148,10 @@ def test_a_stale_edit_is_refused_and_both_versions_are_kept(
     form_a = alice.get(url).context["form"]
     form_b = bob.get(url).context["form"]
 
-    def post(client: Client, form: object, summary: str) -> object:
+    def post(client: Client, form: Any, summary: str) -> Any:
         data = {}
         for name in form.fields:
-            value = form[name].value()  # type: ignore[index]
+            value = form[name].value()
             if value is None:
                 continue
             data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
@@ -180,7 +181,7 @@ def test_a_stale_edit_is_refused_and_both_versions_are_kept(
     assert (ChangeAction.UPDATE, "Alice's account.") in logged
     assert (ChangeAction.CONFLICT, "Bob's account.") in logged
     # Bob saves deliberately over Alice's version from the conflict page.
-    resubmit = second.context["version"]  # type: ignore[attr-defined]
+    resubmit = second.context["version"]
     assert resubmit == 2
 
 

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from pourparler.core.models import User
 from pourparler.dialogue.models import Interaction
 from pourparler.testing.http import give_totp_device, totp_code
 from pourparler.testing.personas import PASSWORD, World, build_world, make_bearer, make_person
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,17 +44,17 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-def log_in(page: object, base: str, user: User) -> None:
+def log_in(page: Page, base: str, user: User) -> None:
     """Password, then the code the user's authenticator app would show, on /login/verify/."""
     device = give_totp_device(user)
-    page.goto(f"{base}/login/")  # type: ignore[attr-defined]
-    page.fill("#id_username", user.username)  # type: ignore[attr-defined]
-    page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/login/verify/\?next=/$"))  # type: ignore[attr-defined]
-    page.fill("#id_code", totp_code(device))  # type: ignore[attr-defined]
-    page.click("button:has-text('Verify')")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/login/verify/\?next=/$"))
+    page.fill("#id_code", totp_code(device))
+    page.click("button:has-text('Verify')")
+    page.wait_for_url(f"{base}/")
 
 
 def test_record_an_interaction_and_see_it_on_the_timeline(
@@ -61,10 +65,10 @@ def test_record_an_interaction_and_see_it_on_the_timeline(
     make_person(
         world.alice, world.varnia, full_name="Maj. Ines Korro", bearer=army, level="tactical"
     )
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, base, world.alice)
     page.click("text=Record an interaction")
@@ -94,7 +98,7 @@ def test_record_an_interaction_and_see_it_on_the_timeline(
     interaction = Interaction.objects.get(place_name="Checkpoint 7, river bridge")
     assert interaction.follow_ups.count() == 1
 
-    other = browser.new_context()  # type: ignore[attr-defined]
+    other = browser.new_context()
     page = other.new_page()
     log_in(page, base, world.dave)
     response = page.goto(detail_url)

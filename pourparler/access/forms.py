@@ -29,6 +29,7 @@ from pourparler.core.models import Delegation, User
 from pourparler.dialogue.forms import StaffChoiceField, staff_of
 from pourparler.dialogue.models import Interaction
 from pourparler.geo.models import AdminArea
+from pourparler.ui.formfields import model_choice
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -89,18 +90,18 @@ class AccessRecordForm(forms.ModelForm):
         writable = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
         self.writable = writable
-        compartment = self.fields["compartment"]
-        compartment.queryset = delegations  # type: ignore[attr-defined]
+        compartment = model_choice(self.fields, "compartment")
+        compartment.queryset = delegations
         compartment.required = True
-        compartment.empty_label = None  # type: ignore[attr-defined]
+        compartment.empty_label = None
         compartment.label = "Delegation"
-        self.fields["restricted_to"].queryset = staff_of(writable)  # type: ignore[attr-defined]
+        model_choice(self.fields, "restricted_to").queryset = staff_of(writable)
         self.fields["restricted"].label = "Restrict to named colleagues"
         if "admin_area" in self.fields:
-            self.fields["admin_area"].queryset = AdminArea.objects.visible_to(user)  # type: ignore[attr-defined]
+            model_choice(self.fields, "admin_area").queryset = AdminArea.objects.visible_to(user)
             self.fields["admin_area"].label = "Administrative area"
         if "bearer" in self.fields:
-            self.fields["bearer"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+            model_choice(self.fields, "bearer").queryset = WeaponBearer.objects.visible_to(user)
         if "unit" in self.fields:
             self.fields["unit"] = UnitChoiceField(
                 queryset=Unit.objects.visible_to(user)
@@ -340,7 +341,7 @@ class IncidentForm(AccessRecordForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["bearers"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice(self.fields, "bearers").queryset = WeaponBearer.objects.visible_to(user)
         self.fields["bearers"].required = True
         self.fields["passage"] = PassageChoiceField(
             queryset=passages_visible_to(user)

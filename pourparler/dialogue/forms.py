@@ -16,6 +16,7 @@ from pourparler.core.text import fold
 from pourparler.dialogue.models import Interaction, Topic
 from pourparler.geo.models import AdminArea
 from pourparler.people.models import Person
+from pourparler.ui.formfields import label_staff_by_name, model_choice
 
 
 def staff_of(compartment_ids: Any) -> Any:
@@ -113,19 +114,19 @@ class InteractionForm(forms.ModelForm):
         clearance = clearance_for(user)
         writable = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
-        self.fields["compartment"].queryset = delegations  # type: ignore[attr-defined]
+        model_choice(self.fields, "compartment").queryset = delegations
         self.fields["compartment"].required = True
-        self.fields["compartment"].empty_label = None  # type: ignore[attr-defined]
-        self.fields["bearers"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["their_participants"].queryset = Person.objects.visible_to(user).filter(  # type: ignore[attr-defined]
-            compartment_id__in=writable
-        )
-        self.fields["their_participants"].iterator = ByNameChoiceIterator  # type: ignore[attr-defined]
-        self.fields["topics"].queryset = Topic.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["admin_area"].queryset = AdminArea.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice(self.fields, "compartment").empty_label = None
+        model_choice(self.fields, "bearers").queryset = WeaponBearer.objects.visible_to(user)
+        model_choice(self.fields, "their_participants").queryset = Person.objects.visible_to(
+            user
+        ).filter(compartment_id__in=writable)
+        model_choice(self.fields, "their_participants").iterator = ByNameChoiceIterator
+        model_choice(self.fields, "topics").queryset = Topic.objects.visible_to(user)
+        model_choice(self.fields, "admin_area").queryset = AdminArea.objects.visible_to(user)
         staff = staff_of(writable)
-        self.fields["our_participants"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["restricted_to"].queryset = staff  # type: ignore[attr-defined]
+        model_choice(self.fields, "our_participants").queryset = staff
+        model_choice(self.fields, "restricted_to").queryset = staff
         self.fields["bearers"].required = True
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault(
@@ -179,8 +180,8 @@ class FollowUpEntryForm(forms.Form):
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if staff is not None:
-            self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["owner"].label_from_instance = lambda u: u.display_name()  # type: ignore[attr-defined]
+            model_choice(self.fields, "owner").queryset = staff
+        label_staff_by_name(self.fields, "owner")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

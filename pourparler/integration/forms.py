@@ -16,6 +16,7 @@ from pourparler.dialogue.models import Interaction
 from pourparler.integration.choices import LEVEL_HELP, PILLAR_HELP, IntegrationLevel, Pillar
 from pourparler.integration.models import IntegrationAssessment
 from pourparler.training.models import DisseminationSession
+from pourparler.ui.formfields import choice, label_staff_by_name, model_choice, offered
 
 ASSESSMENT_FIELDS = [
     "compartment",
@@ -44,7 +45,7 @@ class BearerChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bearer"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice(self.fields, "bearer").queryset = WeaponBearer.objects.visible_to(user)
 
 
 class InteractionEvidenceField(forms.ModelMultipleChoiceField):
@@ -109,14 +110,14 @@ class AssessmentForm(forms.ModelForm):
         writable = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
         fields = self.fields
-        fields["compartment"].queryset = delegations  # type: ignore[attr-defined]
+        model_choice(fields, "compartment").queryset = delegations
         fields["compartment"].required = True
-        fields["compartment"].empty_label = None  # type: ignore[attr-defined]
-        fields["level"].choices = [  # type: ignore[attr-defined]
+        model_choice(fields, "compartment").empty_label = None
+        choice(fields, "level").choices = [
             (int(level), f"{int(level)} {level.label} — {LEVEL_HELP[level]}")
             for level in IntegrationLevel
         ]
-        fields["pillar"].choices = [  # type: ignore[attr-defined]
+        choice(fields, "pillar").choices = [
             (value, f"{label} — {PILLAR_HELP[value]}") for value, label in Pillar.choices
         ]
         instance = self.instance
@@ -135,12 +136,12 @@ class AssessmentForm(forms.ModelForm):
         )
         linked_interactions = [] if adding else instance.interactions.values("pk")
         linked_sessions = [] if adding else instance.sessions.values("pk")
-        fields["interactions"].queryset = (  # type: ignore[attr-defined]
+        model_choice(fields, "interactions").queryset = (
             Interaction.objects.visible_to(user)
             .filter(Q(pk__in=recent_interactions) | Q(pk__in=linked_interactions))
             .order_by("-occurred_at")
         )
-        fields["sessions"].queryset = (  # type: ignore[attr-defined]
+        model_choice(fields, "sessions").queryset = (
             DisseminationSession.objects.visible_to(user)
             .filter(Q(pk__in=recent_sessions) | Q(pk__in=linked_sessions))
             .order_by("-held_on")
@@ -149,10 +150,10 @@ class AssessmentForm(forms.ModelForm):
         assessors = User.objects.filter(
             Q(pk__in=staff.values("pk")) | Q(pk=instance.assessed_by_id)
         ).order_by("last_name", "first_name", "username")
-        fields["assessed_by"].queryset = assessors  # type: ignore[attr-defined]
-        fields["assessed_by"].label_from_instance = lambda u: u.display_name()  # type: ignore[attr-defined]
+        model_choice(fields, "assessed_by").queryset = assessors
+        label_staff_by_name(fields, "assessed_by")
         named = [] if adding else instance.restricted_to.values("pk")
-        fields["restricted_to"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        model_choice(fields, "restricted_to").queryset = User.objects.filter(
             Q(pk__in=staff.values("pk")) | Q(pk__in=named)
         ).order_by("last_name", "first_name", "username")
         if adding:
@@ -177,8 +178,8 @@ class AssessmentForm(forms.ModelForm):
         """
         links = {name: list(self.cleaned_data.get(name) or []) for name in LINK_FIELDS}
         if not self.instance._state.adding:
-            offered_i = {i.pk for i in self.fields["interactions"].queryset}  # type: ignore[attr-defined]
-            offered_s = {s.pk for s in self.fields["sessions"].queryset}  # type: ignore[attr-defined]
+            offered_i = {i.pk for i in offered(self.fields, "interactions")}
+            offered_s = {s.pk for s in offered(self.fields, "sessions")}
             links["interactions"] += [
                 pk
                 for pk in self.instance.interactions.values_list("pk", flat=True)

@@ -16,6 +16,7 @@ from pourparler.dialogue.forms import StaffChoiceField, staff_of
 from pourparler.dialogue.models import Interaction, Topic
 from pourparler.training.choices import language_choices
 from pourparler.training.models import DisseminationSession
+from pourparler.ui.formfields import choice, model_choice
 
 # Interactions that can be the contact-log record of a session.
 SESSION_LIKE_KINDS = (
@@ -142,25 +143,25 @@ class SessionForm(forms.ModelForm):
         writable = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=writable)
         fields = self.fields
-        fields["compartment"].queryset = delegations  # type: ignore[attr-defined]
+        model_choice(fields, "compartment").queryset = delegations
         fields["compartment"].required = True
-        fields["compartment"].empty_label = None  # type: ignore[attr-defined]
+        model_choice(fields, "compartment").empty_label = None
         languages = language_choices()
         current = self.instance.language
         if current and current not in dict(languages):
             languages = [(current, current), *languages]
-        fields["language"].choices = languages  # type: ignore[attr-defined]
-        fields["bearer"].queryset = WeaponBearer.objects.visible_to(user)  # type: ignore[attr-defined]
+        choice(fields, "language").choices = languages
+        model_choice(fields, "bearer").queryset = WeaponBearer.objects.visible_to(user)
         units = (
             Unit.objects.visible_to(user)
             .filter(bearer__in=WeaponBearer.objects.visible_to(user))
             .select_related("bearer")
             .order_by("bearer__name", "name")
         )
-        fields["units"].queryset = units  # type: ignore[attr-defined]
+        model_choice(fields, "units").queryset = units
         # Offered under their bearer's name; still checked against the queryset.
-        fields["units"].choices = units_by_bearer(units)  # type: ignore[attr-defined]
-        fields["topics"].queryset = Topic.objects.visible_to(user)  # type: ignore[attr-defined]
+        model_choice(fields, "units").choices = units_by_bearer(units)
+        model_choice(fields, "topics").queryset = Topic.objects.visible_to(user)
         recent = (
             Interaction.objects.visible_to(user)
             .filter(compartment_id__in=writable, kind__in=SESSION_LIKE_KINDS)
@@ -170,16 +171,16 @@ class SessionForm(forms.ModelForm):
         # The interaction already linked stays on offer, however old.
         linked = self.instance.interaction_id
         offered = Interaction.objects.visible_to(user).filter(Q(pk__in=recent) | Q(pk=linked))
-        fields["interaction"].queryset = offered.order_by("-occurred_at")  # type: ignore[attr-defined]
+        model_choice(fields, "interaction").queryset = offered.order_by("-occurred_at")
         if linked and not offered.filter(pk=linked).exists():
             # Linked to an interaction this editor may not see: not offered, and kept.
             del fields["interaction"]
         # Colleagues already named stay on offer after their posting ends.
         adding = self.instance._state.adding
         named = [] if adding else self.instance.facilitators.values("pk")
-        fields["facilitators"].queryset = _staff_and(writable, named)  # type: ignore[attr-defined]
+        model_choice(fields, "facilitators").queryset = _staff_and(writable, named)
         restricted_to = [] if adding else self.instance.restricted_to.values("pk")
-        fields["restricted_to"].queryset = _staff_and(writable, restricted_to)  # type: ignore[attr-defined]
+        model_choice(fields, "restricted_to").queryset = _staff_and(writable, restricted_to)
         if not self.is_bound and adding:
             self.initial.setdefault("held_on", timezone.localdate())
             self.initial.setdefault("facilitators", [user.pk])

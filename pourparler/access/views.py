@@ -482,7 +482,7 @@ def _conflict_rows(form: AccessRecordForm, current: Record, user: Any) -> list[d
         if _same(theirs, yours):
             continue
         if hasattr(current, f"get_{name}_display") and theirs:
-            choices = dict(current._meta.get_field(name).choices or [])  # type: ignore[union-attr]
+            choices = dict(getattr(current._meta.get_field(name), "choices", None) or [])
             theirs, yours = choices.get(theirs, theirs), choices.get(yours, yours)
         rows.append(
             {"label": str(field.label or name), "theirs": _shown(theirs), "yours": _shown(yours)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -213,7 +213,7 @@ def interaction_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 )
             except EditConflict as exc:
                 conflict = exc
-                conflict_rows = _conflict_rows(form, exc.current, user)  # type: ignore[arg-type]
+                conflict_rows = _conflict_rows(form, cast(Interaction, exc.current), user)
                 version = exc.current.version
             except RecordGone:
                 messages.error(request, "This interaction was deleted while you were editing it.")

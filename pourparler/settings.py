@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "pourparler.commitments",
     "pourparler.training",
     "pourparler.integration",
+    "pourparler.exchange",
+    "pourparler.api",
     "pourparler.ui",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("training/", include("pourparler.training.urls")),
     path("integration/", include("pourparler.integration.urls")),
     path("audit/", include("pourparler.core.urls")),
+    path("exchange/", include("pourparler.exchange.urls")),
+    path("api/v1/", include("pourparler.api.urls")),
 ]
 
 handler404 = "pourparler.ui.views.not_found"

@@ -4,19 +4,18 @@ checkpoints, what keeps us from working, and the security incidents they are inv
 Every record here belongs to the compartment of the delegation that recorded it.
 
 **Bearer links and grants.** A need-to-know grant on a bearer opens the non-restricted
-records *about* that bearer, through the many-to-many link the read path follows
-(``access_bearer_link``, see ``core.access._by_grant``). Records about one bearer keep it
-in a plain foreign key (``bearer``, for ordering, filtering and figures) and mirror it in
-``bearer_link``, which the write services keep equal to ``{bearer}``; it is derived, so it
-is left out of the change log. ``bearer`` is deliberately *not* in ``access_via``: the
-read path opens every row under a granted parent, restricted ones included, and a bearer
-grant must not open a restricted passage. Instead the app's pages read through
-``access.reading``, which also hides a record whose bearer or unit the viewer may not see.
+records *about* that bearer, through the link the read path follows
+(``access_bearer_link``, see ``core.access._by_grant``): the ``bearer`` foreign key for
+records about one bearer, the ``bearers`` link for a security incident. ``bearer`` is
+deliberately *not* in ``access_via``: the read path opens every row under a granted
+parent, restricted ones included, and a bearer grant must not open a restricted passage.
+Instead the app's pages read through ``access.reading``, which also hides a record whose
+bearer or unit the viewer may not see.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,8 +110,7 @@ class AcceptanceAssessment(Record):
     """
 
     access_via = ("interaction",)
-    access_bearer_link = "bearer_link"
-    changelog_exclude: ClassVar[tuple[str, ...]] = ("bearer_link",)
+    access_bearer_link = "bearer"
 
     bearer = models.ForeignKey(
         "bearers.WeaponBearer", on_delete=models.PROTECT, related_name="acceptance_assessments"
@@ -131,9 +129,6 @@ class AcceptanceAssessment(Record):
     )
     # Encrypted at rest: why we read the bearer this way may name people and sources.
     note = EncryptedTextField(blank=True)
-    bearer_link = models.ManyToManyField(
-        "bearers.WeaponBearer", blank=True, editable=False, related_name="+"
-    )
 
     class Meta:
         ordering = ["-assessed_on", "-created_at"]
@@ -164,8 +159,7 @@ class CheckpointPassage(Located):
     points back at the passage.
     """
 
-    access_bearer_link = "bearer_link"
-    changelog_exclude: ClassVar[tuple[str, ...]] = ("bearer_link",)
+    access_bearer_link = "bearer"
 
     place_name = models.CharField(
         _("checkpoint"),
@@ -202,9 +196,6 @@ class CheckpointPassage(Located):
     vehicle_count = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(200)])
     # Encrypted at rest: what was said at the checkpoint and by whom.
     note = EncryptedTextField(blank=True)
-    bearer_link = models.ManyToManyField(
-        "bearers.WeaponBearer", blank=True, editable=False, related_name="+"
-    )
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -241,8 +232,7 @@ class AccessConstraint(Located):
     from hostilities or terrain, with no bearer at all.
     """
 
-    access_bearer_link = "bearer_link"
-    changelog_exclude: ClassVar[tuple[str, ...]] = ("bearer_link",)
+    access_bearer_link = "bearer"
 
     category = models.CharField(max_length=16, choices=ConstraintCategory.choices)
     subcategory = models.CharField(max_length=32, choices=ConstraintSubcategory.choices, blank=True)
@@ -270,9 +260,6 @@ class AccessConstraint(Located):
     )
     # Encrypted at rest: what happened, who said what.
     description = EncryptedTextField()
-    bearer_link = models.ManyToManyField(
-        "bearers.WeaponBearer", blank=True, editable=False, related_name="+"
-    )
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]

@@ -44,18 +44,6 @@ def _check_links(actor: User, fields: Mapping[str, Any], bearers: Iterable[Any] 
     require_visible(WeaponBearer, list(bearers), actor)
 
 
-def _m2m(record: Record, bearer: Any, restricted_to: Iterable[User] | None) -> dict[str, list[Any]]:
-    """The many-to-many values to write: the bearer mirror and the named readers."""
-    links: dict[str, list[Any]] = {}
-    if hasattr(record, "bearer_link"):
-        links["bearer_link"] = [bearer] if bearer is not None else []
-    if record.restricted:
-        links["restricted_to"] = list(restricted_to or [])
-    elif restricted_to is not None:
-        links["restricted_to"] = []
-    return links
-
-
 def _create(
     record: _R,
     *,
@@ -65,7 +53,8 @@ def _create(
 ) -> _R:
     fields = {name: getattr(record, name, None) for name, _model in _LINKED}
     _check_links(actor, fields, bearers or ())
-    links = _m2m(record, fields["bearer"], restricted_to)
+    readers = list(restricted_to) if record.restricted else []
+    links: dict[str, list[Any]] = {"restricted_to": readers}
     if bearers is not None:
         links["bearers"] = list(bearers)
     return create_record(record, actor=actor, m2m=links)
@@ -81,11 +70,8 @@ def _update(
     bearers: Iterable[WeaponBearer] | None = None,
 ) -> _R:
     _check_links(actor, changes)
-    bearer = changes["bearer"] if "bearer" in changes else getattr(record, "bearer", None)
     will_be_restricted = changes.get("restricted", record.restricted)
     links: dict[str, list[Any]] = {}
-    if hasattr(record, "bearer_link"):
-        links["bearer_link"] = [bearer] if bearer is not None else []
     if restricted_to is not None or not will_be_restricted:
         links["restricted_to"] = list(restricted_to or []) if will_be_restricted else []
     if bearers is not None:

@@ -211,9 +211,15 @@ def _by_grant(model: type[models.Model], clearance: Clearance, action: Action) -
     bearer_link = getattr(model, "access_bearer_link", None)
     bearers = clearance.granted(_BEARER_LABEL, action)
     if bearer_link and bearers:
-        about = _through_rows(model, bearer_link, f"{_target(model, bearer_link)}__in", bearers)
-        opened |= Q(Exists(about), restricted=False)
+        opened |= _about_bearers(model, bearer_link, bearers) & Q(restricted=False)
     return opened
+
+
+def _about_bearers(model: type[models.Model], link: str, bearers: frozenset[uuid.UUID]) -> Q:
+    """Rows about one of the bearers, through a foreign key or a many-to-many link."""
+    if model._meta.get_field(link).many_to_many:
+        return Q(Exists(_through_rows(model, link, f"{_target(model, link)}__in", bearers)))
+    return Q(**{f"{link}__in": bearers})
 
 
 def _unrestricted_or_named(model: type[models.Model], user_id: uuid.UUID) -> Q:

@@ -60,7 +60,8 @@ class Record(models.Model):
     changelog_exclude: ClassVar[tuple[str, ...]] = ()
     # For organisation-wide models: the roles that may change them (None: content roles).
     change_roles: ClassVar[frozenset[str] | None] = None
-    # The many-to-many link to bearers through which a bearer grant opens this record.
+    # The link to bearers (a foreign key or a many-to-many) through which a bearer grant
+    # opens this record (non-restricted rows only).
     access_bearer_link: ClassVar[str | None] = None
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)

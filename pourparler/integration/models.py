@@ -23,19 +23,14 @@ class IntegrationAssessment(Record):
     an assessment is held in the compartment of the delegation that made it: a delegation
     assesses the bearers it works with.
 
-    ``bearer_link`` repeats ``bearer`` as a many-to-many link, set by the services only: a
-    need-to-know grant on a bearer opens the non-restricted records that concern it through
-    such a link (``core/access.py``, ``_by_grant``), which does not follow a foreign key.
+    A need-to-know grant on the bearer opens the non-restricted records about it
+    (``access_bearer_link``, see ``core.access._by_grant``).
     """
 
-    access_bearer_link = "bearer_link"
-    changelog_exclude = ("bearer_link",)
+    access_bearer_link = "bearer"
 
     bearer = models.ForeignKey(
         "bearers.WeaponBearer", on_delete=models.PROTECT, related_name="integration_assessments"
-    )
-    bearer_link = models.ManyToManyField(
-        "bearers.WeaponBearer", blank=True, editable=False, related_name="+"
     )
     pillar = models.CharField(max_length=16, choices=Pillar.choices)
     level = models.PositiveSmallIntegerField(

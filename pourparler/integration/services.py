@@ -56,7 +56,6 @@ def _check_links(
     held_for = DisseminationSession.objects.alive().filter(pk__in=added_sessions, bearer=bearer)
     if held_for.count() != len(set(added_sessions)):
         raise ValidationError({"sessions": "Some sessions were held for another bearer."})
-    links["bearer_link"] = [bearer]
     return links
 
 

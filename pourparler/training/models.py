@@ -33,13 +33,11 @@ class DisseminationSession(Record):
     course counts twice. A session may point to the interaction that records the same
     event in the contact log.
 
-    ``bearer_link`` repeats ``bearer`` as a many-to-many link, set by the services only: a
-    need-to-know grant on a bearer opens the non-restricted records that concern it through
-    such a link (``core/access.py``, ``_by_grant``), which does not follow a foreign key.
+    A need-to-know grant on the bearer opens the non-restricted records about it
+    (``access_bearer_link``, see ``core.access._by_grant``).
     """
 
-    access_bearer_link = "bearer_link"
-    changelog_exclude = ("bearer_link",)
+    access_bearer_link = "bearer"
 
     kind = models.CharField(max_length=24, choices=SessionKind.choices)
     held_on = models.DateField(help_text=_("The day the session began."))
@@ -49,9 +47,6 @@ class DisseminationSession(Record):
     place_name = models.CharField(max_length=200, blank=True)
     bearer = models.ForeignKey(
         "bearers.WeaponBearer", on_delete=models.PROTECT, related_name="dissemination_sessions"
-    )
-    bearer_link = models.ManyToManyField(
-        "bearers.WeaponBearer", blank=True, editable=False, related_name="+"
     )
     units = models.ManyToManyField(
         "bearers.Unit",

@@ -56,7 +56,6 @@ def _check_links(
             raise ValidationError(
                 {"interaction": "The interaction belongs to another delegation's contact log."}
             )
-    links["bearer_link"] = [bearer]
     return links
 
 

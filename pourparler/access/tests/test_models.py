@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from pourparler.access.models import (
     AcceptanceAssessment,
@@ -24,7 +25,7 @@ from pourparler.access.tests.conftest import assessment, constraint, incident, p
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.choices import ChangeAction
 from pourparler.core.models import ChangeLogEntry
-from pourparler.core.services import EditConflict
+from pourparler.core.services import EditConflict, do_grant_access
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_a_constraint_must_end_after_it_starts_and_its_unit_needs_its_bearer(
     kept = constraint(
         world.alice, world.varnia, bearer=army, unit=brigade, subcategory="movement_checkpoint"
     )
-    assert kept.unit == brigade and list(kept.bearer_link.all()) == [army]
+    assert kept.unit == brigade and kept.bearer == army
     assert AccessConstraint.objects.count() == 1
 
 
@@ -158,21 +159,30 @@ def test_the_author_of_a_restricted_record_stays_among_its_readers(
     assert not CheckpointPassage.objects.visible_to(world.bob).filter(pk=stop.pk).exists()
 
 
-def test_the_bearer_link_follows_the_bearer(
+def test_a_bearer_grant_follows_the_bearer_when_it_changes(
     world: World, army: WeaponBearer, group: WeaponBearer
 ) -> None:
     stance = assessment(world.alice, world.varnia, army, "unknown", "2026-01-01")
     moved = do_update_acceptance(
         stance, actor=world.alice, expected_version=1, changes={"bearer": group}
     )
-    assert list(moved.bearer_link.all()) == [group]
     entry = ChangeLogEntry.objects.get(object_id=stance.pk, action=ChangeAction.UPDATE)
-    assert "bearer_link" not in (entry.before or {}) and "bearer_link" not in (entry.after or {})
     assert {name for name, _b, _a in entry.changed_fields()} == {
         "bearer_id",
         "version",
         "updated_at",
     }
+    do_grant_access(
+        actor=world.adam,
+        grantee=world.dave,
+        access="read",
+        bearer=group,
+        reason="Negotiating the reopening of the market road with the group",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    assert list(AcceptanceAssessment.objects.visible_to(world.dave)) == [moved]
+    do_update_acceptance(moved, actor=world.alice, expected_version=2, changes={"bearer": army})
+    assert not AcceptanceAssessment.objects.visible_to(world.dave).exists()
 
 
 def test_a_stale_service_call_is_refused_and_logged_once(world: World, army: WeaponBearer) -> None:

@@ -291,6 +291,10 @@ AUDIT_SIGNING_KEY_FILE = env_str("POURPARLER_AUDIT_SIGNING_KEY_FILE")
 AUDIT_PUBLIC_KEY_FILE = env_str("POURPARLER_AUDIT_PUBLIC_KEY_FILE")
 AUDIT_CHECKPOINT_EVERY = env_int("POURPARLER_AUDIT_CHECKPOINT_EVERY", 1000)
 
+# Need-to-know grants are short by design: the longest a grant may run, in days; a longer
+# need is met by renewing it, which leaves a fresh reason in the audit chain.
+GRANT_MAX_DAYS = env_int("POURPARLER_GRANT_MAX_DAYS", 90)
+
 # Retention (core/retention.py, which says what date starts each kind's clock). For each
 # kind of record: the days after that date when it expires, and what `pourparler
 # retention run` then does with it: "anonymise" (overwrite names and text and remove

@@ -170,7 +170,10 @@ class RestrictedQuerySet(models.QuerySet[_R]):
         model = self.model
         by_rule = _unrestricted_or_named(model, user.pk)
         if model.access_scope == AccessScope.COMPARTMENT:
-            if not (action == "view" and clearance.reads_every_compartment):
+            if action == "view" and clearance.reads_every_compartment:
+                # Every delegation's records, but never one that belongs to none.
+                by_rule &= Q(compartment_id__isnull=False)
+            else:
                 by_rule &= Q(compartment_id__in=clearance.compartments_for(action))
         elif action == "change" and not may_change_reference(model, clearance):
             by_rule = Q(pk__in=[])

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
@@ -491,8 +492,13 @@ def do_grant_access(
     record: Record | None = None,
 ) -> Grant:
     """Give a user or group need-to-know access to a bearer, a delegation or a record."""
-    if expires_at <= timezone.now():
+    now = timezone.now()
+    if expires_at <= now:
         raise ValueError("A grant must expire in the future.")
+    if expires_at > now + datetime.timedelta(days=settings.GRANT_MAX_DAYS):
+        raise ValueError(
+            f"A grant may run for {settings.GRANT_MAX_DAYS} days at most; renew it if need be."
+        )
     if not reason.strip():
         raise ValueError("Say why access is needed.")
     grant = Grant(

@@ -47,6 +47,16 @@ def test_it_lets_headquarters_read_every_unrestricted_record(world: World) -> No
     assert not Interaction.objects.visible_to(world.hana, "change").exists()
 
 
+def test_headquarters_does_not_read_a_compartment_record_that_belongs_to_no_delegation(
+    world: World,
+) -> None:
+    stray = make_interaction(world.alice, world.varnia)
+    # A row that lost its compartment (a bad import, a bug) is reachable by nobody.
+    Interaction.objects.filter(pk=stray.pk).update(compartment=None)
+    assert stray.pk not in visible_ids(Interaction, world.hana)
+    assert stray.pk not in visible_ids(Interaction, world.alice)
+
+
 def test_it_hides_a_restricted_record_from_colleagues_not_named(world: World) -> None:
     restricted = make_interaction(
         world.alice, world.varnia, restricted=True, restricted_to=[world.carol]

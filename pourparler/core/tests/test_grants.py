@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from pytest_django import Settings
 
 from pourparler.core.access import clearance_for, forget_clearance
 from pourparler.core.models import Grant, Membership
@@ -225,6 +226,27 @@ def test_a_grant_needs_a_reason_and_a_future_expiry(world: World) -> None:
             reason="x",
             expires_at=timezone.now() - SOON,
         )
+
+
+def test_a_grant_runs_for_the_configured_ceiling_at_most(world: World, settings: Settings) -> None:
+    settings.GRANT_MAX_DAYS = 30
+    ceiling = timezone.now() + datetime.timedelta(days=30)
+
+    def grant(expires_at: datetime.datetime) -> Grant:
+        return do_grant_access(
+            actor=world.carol,
+            grantee=world.dave,
+            access="read",
+            delegation=world.varnia,
+            reason="Covering the Varnia caseload during the head's leave",
+            expires_at=expires_at,
+        )
+
+    with pytest.raises(ValueError, match="30 days at most"):
+        grant(ceiling + datetime.timedelta(hours=1))
+    assert not Grant.objects.filter(grantee=world.dave).exists()
+    kept = grant(ceiling - datetime.timedelta(minutes=1))
+    assert Grant.objects.filter(grantee=world.dave).get() == kept
 
 
 def test_nobody_grants_to_a_group_they_belong_to_nor_gains_from_their_own_grant(

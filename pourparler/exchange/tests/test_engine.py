@@ -73,8 +73,11 @@ def countries_importer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 GOOD = "iso2,iso3,name\nQM,QMA,Varnia\nQN,QNA,Kestria\nQO,QOA,Orun\n"
 
 
+OURS = ["QM", "QN", "QO", "QP", "QR", "QZ"]
+
+
 def countries() -> dict[str, str]:
-    return dict(Country.objects.filter(iso2__in=["QM", "QN", "QO", "QP", "QR", "QZ"]).values_list("iso2", "name"))
+    return dict(Country.objects.filter(iso2__in=OURS).values_list("iso2", "name"))
 
 
 def test_an_import_creates_every_fact_with_its_provenance_and_log(world: World) -> None:

@@ -98,7 +98,7 @@ def test_hashtag_rows_are_told_from_data() -> None:
 
 
 def test_a_semicolon_file_is_split_on_semicolons() -> None:
-    table = read_table("nom;type\nFront A;groupe\n".encode(), "x.csv")
+    table = read_table(b"nom;type\nFront A;groupe\n", "x.csv")
     assert table.headers == ["nom", "type"]
     assert table.rows[0].get("type") == "groupe"
 
@@ -152,9 +152,7 @@ def test_broken_files_are_refused_with_a_reason() -> None:
         ("2013", datetime.date(2013, 1, 1), "year"),
     ],
 )
-def test_dates_are_read_with_their_precision(
-    text: str, day: datetime.date, precision: str
-) -> None:
+def test_dates_are_read_with_their_precision(text: str, day: datetime.date, precision: str) -> None:
     parsed = parse_date(text)
     assert (parsed.date, parsed.precision) == (day, precision)
 

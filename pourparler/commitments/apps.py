@@ -7,3 +7,4 @@ class CommitmentsConfig(AppConfig):
     name = "pourparler.commitments"
     label = "commitments"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_entry = ("Commitments", "commitment_list")

@@ -81,9 +81,9 @@ PINNED = {
     "interaction_list": 13,
     "interaction_detail": 15,
     "bearer_list": 9,
-    "bearer_detail": 33,
+    "bearer_detail": 38,
     "person_list": 9,
-    "person_detail": 19,
+    "person_detail": 20,
     "interaction_create": 18,
     "interaction_edit": 23,
 }

@@ -85,7 +85,8 @@ def _latest_incidents(user: Any, commitments: Any) -> dict[Any, list[SecurityInc
         observed_on=F("commitment__compliance_observed_on"),
     )
     through = ComplianceObservation.incidents.through
-    links = (
+    # Typed loosely: each row carries the annotation ``for_commitment``.
+    links: Any = (
         through.objects.filter(
             complianceobservation__in=latest.values("pk"),
             securityincident__in=incidents_visible_to(user).values("pk"),
@@ -109,7 +110,9 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
     shown = listed[:PANEL_LENGTH]
     incidents = _latest_incidents(user, commitments)
     clearance = clearance_for(user)
-    rows = [{"commitment": c, "incidents": incidents.get(c.pk, [])} for c in shown]
+    rows: list[dict[str, Any]] = [
+        {"commitment": c, "incidents": incidents.get(c.pk, [])} for c in shown
+    ]
     context = {
         "bearer": bearer,
         "rows": rows,

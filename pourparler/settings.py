@@ -300,6 +300,8 @@ GRANT_MAX_DAYS = env_int("POURPARLER_GRANT_MAX_DAYS", 90)
 # retention run` then does with it: "anonymise" (overwrite names and text and remove
 # their earlier values from the change log) or "delete" (a tombstone, logged; sign-in
 # records are erased). 0 days keeps that kind for ever. Sign-in records can only be deleted.
+# The records under a concern (sources, representations, responses, status changes,
+# follow-ups) follow the concern.
 RETENTION = {
     kind: {
         "days": env_int(f"POURPARLER_RETENTION_{kind.upper()}_DAYS", days),
@@ -309,6 +311,13 @@ RETENTION = {
         ("person", 5 * 365, "anonymise"),
         ("interaction", 10 * 365, "anonymise"),
         ("follow_up", 10 * 365, "anonymise"),
+        ("concern", 10 * 365, "anonymise"),
+        ("acceptance_assessment", 5 * 365, "anonymise"),
+        ("checkpoint_passage", 3 * 365, "anonymise"),
+        ("access_constraint", 5 * 365, "anonymise"),
+        ("security_incident", 10 * 365, "anonymise"),
+        ("dissemination_session", 5 * 365, "anonymise"),
+        ("integration_assessment", 10 * 365, "anonymise"),
         ("login_attempt", 90, "delete"),
     )
 }

@@ -6,7 +6,7 @@ retention run`` (``run()`` below) finds what has expired and, one record per tra
 anonymises or deletes it as the system, logs and audits it, and reports per kind how
 many records it examined, anonymised and deleted. ``--dry-run`` writes nothing.
 
-The clocks (the date a period is counted from):
+The clocks (the date a period is counted from), with the default period and action:
 
 * ``person``: the person's last sign of life: the latest of the record's creation, the
   last interaction they took part in, the last representation made to them or response
@@ -17,19 +17,69 @@ The clocks (the date a period is counted from):
 * ``interaction``: the day it happened (``occurred_at``). Default: 10 years, anonymise.
 * ``follow_up``: the latest of its creation, its due date, the day it was done and the
   day of its interaction. Default: 10 years, anonymise.
+* ``concern``, with its sources, representations, responses, status history and
+  follow-ups: the day of its last status change (``status_on``), once it is addressed
+  or closed, or any later date among its live records (a source received, a
+  representation made, a response received, a status change, a follow-up due or done).
+  An open, raised, responded or persisting concern does not expire while it is one,
+  unless it was deleted: then the latest of the deletion and those dates.
+  Default: 10 years, anonymise.
+* ``acceptance_assessment``: the day of the assessment (``assessed_on``).
+  Default: 5 years, anonymise.
+* ``checkpoint_passage``: the crossing (``occurred_at``). Default: 3 years, anonymise.
+* ``access_constraint``: its end (``ended_on``); one that still lasts never expires,
+  unless deleted: then the latest of the deletion, its start and its end.
+  Default: 5 years, anonymise.
+* ``security_incident``: the day it happened (``occurred_at``). Default: 10 years,
+  anonymise.
+* ``dissemination_session``: the day it ended (``ends_on``, else ``held_on``).
+  Default: 5 years, anonymise.
+* ``integration_assessment``: the day of the assessment (``assessed_on``).
+  Default: 10 years, anonymise.
 * ``login_attempt``: django-axes' sign-in records (``AccessAttempt``, ``AccessLog``,
   ``AccessFailureLog``), from the attempt. Default: 90 days, delete (erased: they are not
   records of the dialogue and have no change log).
+
+Why these periods (for the data-protection officer). The rule is to keep what the
+figures and the long memory of the dialogue need, and to let go, sooner, of what
+identifies someone:
+
+* Concerns and their evidence are kept long, 10 years after the concern was addressed or
+  closed: patterns of alleged violations by a bearer, a unit or in a place matter over
+  years, a concern may persist or recur, and accountability processes come late. Their
+  sources may name witnesses and victims, who are at risk if named, so the text goes
+  then, while the dates, levels, outcomes and categories stay for the outcome figures.
+* Interactions, follow-ups and integration assessments: 10 years. The dialogue with a
+  bearer, and the integration of the law into its doctrine and training, move over a
+  decade; what was said stays as long as the relationship needs it.
+* Security incidents: 10 years. Staff hurt, threatened or detained may claim
+  compensation or need the record for their care long afterwards, and serious incidents
+  are studied for years; the kind, severity, bearers, place and number of staff
+  affected stay for the security figures.
+* People: 5 years after the last contact, the relationship having ended.
+* Acceptance assessments, access constraints and dissemination sessions: 5 years.
+  They are operational readings: the reasons behind a reading of acceptance, who said
+  what about a closed road, who came from outside to teach a course, serve the work of
+  the next few years; the status series, the categories, the counts of participants and
+  the scores remain.
+* Checkpoint passages: 3 years. They are numerous and operational; the figures keep what
+  shows patterns (bearer, unit, checkpoint name and area, date, outcome, delay, team size,
+  vehicles), while what was said at the checkpoint and the exact coordinates of the team
+  go.
+* Sign-in records: 90 days, enough to investigate an attack on an account.
 
 The actions:
 
 * ``delete`` puts a tombstone on the record through the same primitives as the service
   layer (``core/services.py``): row locked, version bumped, a ``delete`` change-log entry,
   its audit event. The record disappears for everyone; its text stays encrypted in the
-  row. Records already deleted are left alone.
+  row. Records already deleted are left alone. Records under a concern are not deleted
+  with it: the tombstone on the concern hides them (they are read through it).
 * ``anonymise`` overwrites what identifies someone and removes the earlier values from
   the change log, so they cannot be read back from it either. It also reaches records
-  already deleted, which still hold their text.
+  already deleted, which still hold their text. A record changed after it was
+  anonymised (or, for a concern, one of its records changed) is examined again: its
+  clock starts over from its new dates.
 
   - a person: full name becomes "Anonymised person <last 8 hex digits of the id>", notes
     and languages are emptied, every other name is overwritten and deleted, the rank and
@@ -39,10 +89,44 @@ The actions:
     basis, compartment, the bearer, unit, level and dates of each post, who held the
     relationship, and the links from interactions (the person stays counted as a
     contact, without a name). The other names' language and script are kept.
-  - an interaction: summary becomes the marker text, notes and outcomes are emptied and
-    the people who took part on their side are unlinked. Kept: kind, date, level, place,
-    bearers, topics, situation, framework, our participants: what the figures need.
-  - a follow-up: the action becomes the marker text.
+    (``people/retention.py``.)
+
+  The other kinds are described in one table, ``DESCRIPTIONS``: for each, the model,
+  its clock, the fields overwritten (required text becomes the marker text, optional
+  text is emptied, coordinates and links to people are cleared), the many-to-many links
+  emptied, and the records under it that are anonymised with it. Everything not named
+  is kept:
+
+  - an interaction: summary becomes the marker, notes and outcomes are emptied and the
+    people who took part on their side are unlinked. Kept: kind, date, level, place,
+    bearers, topics, situation, framework, our participants.
+  - a follow-up: the action becomes the marker. Kept: due date, status, done date.
+  - a concern: summary and description become the marker, the place name and the
+    coordinates are cleared (a village and a date can point at the witness). Kept: the
+    date of the facts and its precision, the administrative area, bearers, unit,
+    category, law and rule at stake, confidentiality, status and every date the outcome
+    figures use. With it: its sources lose their description (kept: kind, grading,
+    date received); its representations lose what we said (marker), to whom in words,
+    and the link to the person (kept: date, mode, level, our staff, the interaction);
+    its responses lose what they said, from whom in words, and the link to the person
+    (kept: date, kind, mode, the representation answered); its status changes lose
+    their note (kept: the moves and their dates); its follow-ups' action becomes the
+    marker (kept: owner, dates, status).
+  - an acceptance assessment: the note is emptied. Kept: bearer, status, date, the
+    interaction.
+  - a checkpoint passage: the note is emptied and the coordinates cleared. Kept: the
+    checkpoint's name and area, bearer, unit, date, outcome, delay, team size, vehicles.
+  - an access constraint: the description becomes the marker and the coordinates are
+    cleared. Kept: category, sub-category, dates, place name and area, bearer, unit,
+    effect.
+  - a security incident: the description becomes the marker and the coordinates are
+    cleared. Kept: kind, severity, date, place name and area, bearers, staff affected,
+    the passage.
+  - a dissemination session: the outside facilitators and the notes are emptied. Kept:
+    kind, dates, place, bearer, units, level, participants, women, topics, language,
+    our facilitators, test counts and scores, the interaction.
+  - an integration assessment: the evidence becomes the marker. Kept: bearer, pillar,
+    level, date, who assessed, the linked interactions and sessions.
 
   Every change is a change-log ``update`` by the system (its audit event included); then
   every value of those fields in the record's change log that differs from what the
@@ -57,14 +141,16 @@ The actions:
 What anonymisation cannot reach:
 
 * Free text elsewhere that names the person: interaction summaries and notes,
-  follow-up actions, concern descriptions, representations (``to_whom``, content) and
-  responses. Software cannot tell a name in prose; they go when their own record
-  expires, or by hand.
+  follow-up actions, concern descriptions, representations (``to_whom``, content),
+  responses, notes and descriptions of the access, training and integration records.
+  Software cannot tell a name in prose; they go when their own record expires, or by
+  hand.
 * Copies outside the database: backups, exports, printed documents.
 * The old ciphertext in free pages of the database file: the compartment's data key can
   still read it. ``--vacuum`` rewrites an SQLite file afterwards; on PostgreSQL run
-  ``VACUUM FULL`` on the people, dialogue and change-log tables, or rotate the data keys
-  (``pourparler keys rotate --data-keys``), which destroys the old ones.
+  ``VACUUM FULL`` on the tables of the records anonymised and on the change log, or
+  rotate the data keys (``pourparler keys rotate --data-keys``), which destroys the old
+  ones.
 * The audit chain, which holds ids, digests and staff user names, never names of
   people we know; failed sign-ins keep the user name tried and the address for the life
   of the chain, since removing an event would break it.
@@ -90,7 +176,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from pourparler.core import audit
@@ -116,7 +202,19 @@ ACTIONS = (ANONYMISE, DELETE)
 # What replaces removed text, in records and in the change log.
 MARKER = "[removed under the retention policy]"
 # The order kinds are processed in: what was said before who said it.
-KINDS = ("interaction", "follow_up", "person", "login_attempt")
+KINDS = (
+    "interaction",
+    "follow_up",
+    "concern",
+    "acceptance_assessment",
+    "checkpoint_passage",
+    "access_constraint",
+    "security_incident",
+    "dissemination_session",
+    "integration_assessment",
+    "person",
+    "login_attempt",
+)
 
 
 # --- The configuration --------------------------------------------------------------------
@@ -331,18 +429,21 @@ class Policy:
     the number of change-log entries rewritten.
     """
 
-    kind: ClassVar[str]
+    kind: str
     actions: ClassVar[tuple[str, ...]] = ACTIONS
 
     def model(self) -> type[Record]:
         raise NotImplementedError
 
     def in_scope(self, rule: Rule) -> models.QuerySet[Any]:
-        """The records a run looks at for this rule (what "examined" counts)."""
+        """The records a run looks at for this rule (what "examined" counts): for
+        ``delete`` the live ones; for ``anonymise`` those not anonymised since they
+        last changed."""
         manager: models.Manager[Any] = self.model()._base_manager
         if rule.action == DELETE:
             return manager.filter(deleted_at__isnull=True)
-        return manager.exclude(Exists(_anonymised_events(self.model())))
+        events = _anonymised_events(self.model()).filter(at__gte=OuterRef("updated_at"))
+        return manager.exclude(Exists(events))
 
     def expired(self, rule: Rule, now: datetime.datetime) -> models.QuerySet[Any]:
         raise NotImplementedError
@@ -414,50 +515,238 @@ def _anonymised_events(model: type[models.Model]) -> models.QuerySet[AuditEvent]
     )
 
 
-class InteractionPolicy(Policy):
-    """Interactions, from the day they happened."""
+# --- The kinds described by a table -------------------------------------------------------
 
-    kind = "interaction"
-    scrubbed = ("summary", "notes", "outcomes", "their_participants")
+# A clock: given the cutoff (a moment) and its day, the condition on a record that says
+# its period is over.
+Clock = Callable[[datetime.datetime, datetime.date], Q]
+
+
+@dataclass(frozen=True)
+class Part:
+    """Records under another kind's record that are anonymised with it: the children
+    follow their parent. Their ``dates`` (live records only) also hold the parent's
+    clock: a representation made last month keeps its concern."""
+
+    model: str  # "app_label.ModelName"
+    parent: str  # the foreign key to the parent record
+    overwrite: Mapping[str, Any]
+    unlink: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Description:
+    """One kind of record retention anonymises or deletes: its model, its clock, the
+    fields anonymising overwrites and with what, the many-to-many links it empties, and
+    the records under it that follow it. Every other field is kept."""
+
+    kind: str
+    model: str  # "app_label.ModelName"
+    clock: Clock
+    overwrite: Mapping[str, Any]
+    unlink: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+
+def _before(name: str) -> Clock:
+    """The clock of a record dated by one field (a date or a moment)."""
+
+    def clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+        return Q(**{f"{name}__lt": cutoff}) if name.endswith("_at") else Q(**{f"{name}__lt": day})
+
+    return clock
+
+
+def _follow_up_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    return (
+        Q(created_at__lt=cutoff)
+        & (Q(due_on__isnull=True) | Q(due_on__lt=day))
+        & (Q(done_on__isnull=True) | Q(done_on__lt=day))
+        & (Q(interaction__isnull=True) | Q(interaction__occurred_at__lt=cutoff))
+    )
+
+
+def _concern_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    from pourparler.concerns.choices import ConcernStatus
+
+    finished = Q(status__in=(ConcernStatus.ADDRESSED, ConcernStatus.CLOSED))
+    return Q(status_on__lt=day) & (finished | Q(deleted_at__lt=cutoff))
+
+
+def _constraint_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    ended = Q(ended_on__lt=day)
+    deleted = Q(deleted_at__lt=cutoff, occurred_on__lt=day) & (Q(ended_on__isnull=True) | ended)
+    return ended | deleted
+
+
+def _session_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    return Q(ends_on__lt=day) | Q(ends_on__isnull=True, held_on__lt=day)
+
+
+# Where a place could point at someone: exact coordinates are cleared.
+NO_COORDINATES: Mapping[str, Any] = {"latitude": None, "longitude": None}
+
+DESCRIPTIONS: tuple[Description, ...] = (
+    Description(
+        "interaction",
+        "dialogue.Interaction",
+        _before("occurred_at"),
+        {"summary": MARKER, "notes": "", "outcomes": ""},
+        unlink=("their_participants",),
+    ),
+    Description("follow_up", "dialogue.FollowUp", _follow_up_clock, {"action": MARKER}),
+    Description(
+        "concern",
+        "concerns.Concern",
+        _concern_clock,
+        {"summary": MARKER, "description": MARKER, "place_name": "", **NO_COORDINATES},
+        parts=(
+            Part(
+                "concerns.ConcernSource",
+                "concern",
+                {"description": ""},
+                dates=("received_on",),
+            ),
+            Part(
+                "concerns.Representation",
+                "concern",
+                {"content": MARKER, "to_whom": "", "to_person": None},
+                dates=("made_on",),
+            ),
+            Part(
+                "concerns.Response",
+                "concern",
+                {"content": "", "from_whom": "", "from_person": None},
+                dates=("received_on",),
+            ),
+            Part(
+                "concerns.ConcernStatusChange",
+                "concern",
+                {"note": ""},
+                dates=("changed_on",),
+            ),
+            Part(
+                "concerns.ConcernFollowUp",
+                "concern",
+                {"action": MARKER},
+                dates=("due_on", "done_on"),
+            ),
+        ),
+    ),
+    Description(
+        "acceptance_assessment",
+        "access.AcceptanceAssessment",
+        _before("assessed_on"),
+        {"note": ""},
+    ),
+    Description(
+        "checkpoint_passage",
+        "access.CheckpointPassage",
+        _before("occurred_at"),
+        {"note": "", **NO_COORDINATES},
+    ),
+    Description(
+        "access_constraint",
+        "access.AccessConstraint",
+        _constraint_clock,
+        {"description": MARKER, **NO_COORDINATES},
+    ),
+    Description(
+        "security_incident",
+        "access.SecurityIncident",
+        _before("occurred_at"),
+        {"description": MARKER, **NO_COORDINATES},
+    ),
+    Description(
+        "dissemination_session",
+        "training.DisseminationSession",
+        _session_clock,
+        {"external_facilitators": "", "notes": ""},
+    ),
+    Description(
+        "integration_assessment",
+        "integration.IntegrationAssessment",
+        _before("assessed_on"),
+        {"evidence": MARKER},
+    ),
+)
+
+
+def _current(obj: Record, name: str) -> Any:
+    """A field's value as stored on the instance (a link as its key)."""
+    model_field = obj._meta.get_field(name)
+    attname = model_field.attname if isinstance(model_field, models.Field) else name
+    return getattr(obj, attname)
+
+
+def anonymise_record(
+    obj: _R,
+    overwrite: Mapping[str, Any],
+    unlink: Iterable[str],
+    scrubber: Scrubber,
+) -> _R:
+    """Overwrite these fields and empty these links as the system (only if something is
+    left to change), then remove their earlier values from the record's change log."""
+    unlink = tuple(unlink)
+    changes = {name: value for name, value in overwrite.items() if _current(obj, name) != value}
+    links: dict[str, list[Any]] = {n: [] for n in unlink if getattr(obj, n).exists()}
+    current = system_update(obj, changes, m2m=links) if changes or links else obj
+    scrubber.scrub(current, (*overwrite, *unlink))
+    return current
+
+
+class DescribedPolicy(Policy):
+    """A kind of record given by a line of ``DESCRIPTIONS``."""
+
+    def __init__(self, description: Description) -> None:
+        self.description = description
+        self.kind = description.kind
 
     def model(self) -> type[Record]:
-        model: type[Record] = apps.get_model("dialogue", "Interaction")
+        model: type[Record] = apps.get_model(self.description.model)
         return model
 
-    def expired(self, rule: Rule, now: datetime.datetime) -> models.QuerySet[Any]:
-        return self.in_scope(rule).filter(occurred_at__lt=rule.cutoff(now))
+    def _parts(self) -> list[tuple[Part, type[Record]]]:
+        return [(part, apps.get_model(part.model)) for part in self.description.parts]
 
-    def anonymise(self, obj: Any, rule: Rule, scrubber: Scrubber) -> None:
-        current = system_update(
-            obj,
-            {"summary": MARKER, "notes": "", "outcomes": ""},
-            m2m={"their_participants": []},
-        )
-        scrubber.scrub(current, self.scrubbed)
-
-
-class FollowUpPolicy(Policy):
-    """Follow-ups, from the latest of creation, due date, completion and interaction."""
-
-    kind = "follow_up"
-
-    def model(self) -> type[Record]:
-        model: type[Record] = apps.get_model("dialogue", "FollowUp")
-        return model
+    def in_scope(self, rule: Rule) -> models.QuerySet[Any]:
+        if rule.action == DELETE or not self.description.parts:
+            return super().in_scope(rule)
+        # Not anonymised since the record, or one of its parts, last changed (new text
+        # under a concern anonymised before).
+        last = _anonymised_events(self.model()).order_by("-at").values("at")[:1]
+        found = self.model()._base_manager.annotate(last_anonymised=models.Subquery(last))
+        changed = Q(last_anonymised__isnull=True) | Q(updated_at__gt=F("last_anonymised"))
+        for part, model in self._parts():
+            since = model._base_manager.filter(
+                **{part.parent: OuterRef("pk")}, updated_at__gt=OuterRef("last_anonymised")
+            )
+            changed |= Q(Exists(since))
+        return found.filter(changed)
 
     def expired(self, rule: Rule, now: datetime.datetime) -> models.QuerySet[Any]:
         cutoff = rule.cutoff(now)
         day = timezone.localdate(cutoff)
-        return self.in_scope(rule).filter(
-            Q(created_at__lt=cutoff),
-            Q(due_on__isnull=True) | Q(due_on__lt=day),
-            Q(done_on__isnull=True) | Q(done_on__lt=day),
-            Q(interaction__isnull=True) | Q(interaction__occurred_at__lt=cutoff),
-        )
+        found = self.in_scope(rule).filter(self.description.clock(cutoff, day))
+        for part, model in self._parts():
+            if not part.dates:
+                continue
+            recent = Q()
+            for name in part.dates:
+                recent |= Q(**{f"{name}__gte": day})
+            live = model._base_manager.filter(
+                recent, **{part.parent: OuterRef("pk")}, deleted_at__isnull=True
+            )
+            found = found.exclude(Exists(live))
+        return found
 
     def anonymise(self, obj: Any, rule: Rule, scrubber: Scrubber) -> None:
-        current = system_update(obj, {"action": MARKER})
-        scrubber.scrub(current, ("action",))
+        for part, model in self._parts():
+            for child in model._base_manager.filter(**{part.parent: obj}).order_by("pk"):
+                anonymise_record(child, part.overwrite, part.unlink, scrubber)
+        described = self.description
+        anonymise_record(obj, described.overwrite, described.unlink, scrubber)
 
 
 class LoginAttemptPolicy(Policy):
@@ -507,8 +796,8 @@ def all_policies() -> dict[str, Policy]:
     """Every kind of record retention knows, by kind."""
     from pourparler.people.retention import PersonPolicy
 
-    found: list[Policy] = [InteractionPolicy(), FollowUpPolicy(), PersonPolicy()]
-    found.append(LoginAttemptPolicy())
+    found: list[Policy] = [DescribedPolicy(description) for description in DESCRIPTIONS]
+    found += [PersonPolicy(), LoginAttemptPolicy()]
     return {policy.kind: policy for policy in found}
 
 

@@ -402,8 +402,17 @@ def test_the_defaults_are_humanitarian_ones() -> None:
         "interaction": (3650, "anonymise"),
         "follow_up": (3650, "anonymise"),
         "person": (1825, "anonymise"),
+        "concern": (3650, "anonymise"),
+        "acceptance_assessment": (1825, "anonymise"),
+        "checkpoint_passage": (1095, "anonymise"),
+        "access_constraint": (1825, "anonymise"),
+        "security_incident": (3650, "anonymise"),
+        "dissemination_session": (1825, "anonymise"),
+        "integration_assessment": (3650, "anonymise"),
         "login_attempt": (90, "delete"),
     }
+    # Every kind retention knows has a default, and the run takes them in KINDS order.
+    assert [r.kind for r in retention.rules()] == list(retention.KINDS)
 
 
 def test_the_command_prints_what_it_did(

@@ -194,10 +194,15 @@ class RestrictedQuerySet(models.QuerySet[_R]):
 
 
 def may_change_reference(model: type[models.Model], clearance: Clearance) -> bool:
+    """Say whether the user may change organisation-wide records of this model.
+
+    It takes a posting with the right role: a grant on a delegation opens its compartment,
+    never the registry every delegation shares.
+    """
     change_roles = getattr(model, "change_roles", None)
     if change_roles is not None:
         return bool(clearance.roles & change_roles)
-    return bool(clearance.write_compartments)
+    return clearance.has_content_role
 
 
 def _by_grant(model: type[models.Model], clearance: Clearance, action: Action) -> Q:

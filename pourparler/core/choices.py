@@ -31,6 +31,11 @@ CONTENT_ROLES = frozenset(
 # Roles that also read the non-restricted records of every delegation.
 ORGANISATION_READ_ROLES = frozenset({Role.HQ_ANALYST})
 
+# Who may tombstone organisation-wide reference data (a bearer, a unit, a name): removing a
+# bearer hides its units, names and every post in it for everybody, so it takes a head of
+# delegation or a headquarters analyst, not any delegate.
+REGISTRY_STEWARD_ROLES = frozenset({Role.HEAD_OF_DELEGATION, Role.HQ_ANALYST})
+
 
 class ChangeAction(models.TextChoices):
     """What a change-log entry records."""

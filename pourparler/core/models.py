@@ -60,6 +60,9 @@ class Record(models.Model):
     changelog_exclude: ClassVar[tuple[str, ...]] = ()
     # For organisation-wide models: the roles that may change them (None: content roles).
     change_roles: ClassVar[frozenset[str] | None] = None
+    # For organisation-wide models: the roles that may tombstone them (None: the roles in
+    # ``change_roles`` if set, else the registry stewards of core.choices).
+    delete_roles: ClassVar[frozenset[str] | None] = None
     # The link to bearers (a foreign key or a many-to-many) through which a bearer grant
     # opens this record (non-restricted rows only).
     access_bearer_link: ClassVar[str | None] = None

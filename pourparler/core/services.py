@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from pourparler.core import audit
 from pourparler.core.access import Action, clearance_for, forget_clearance, may_change_reference
-from pourparler.core.choices import AccessScope, ChangeAction, Role
+from pourparler.core.choices import REGISTRY_STEWARD_ROLES, AccessScope, ChangeAction, Role
 from pourparler.core.context import current_request_id
 from pourparler.core.crypto import encrypted_fields, seal_logged_values
 from pourparler.core.fields import EncryptedTextField
@@ -268,6 +268,7 @@ def delete_record(obj: _R, *, actor: User, expected_version: int) -> _R:
     with transaction.atomic():
         current = _lock(obj)
         ensure_permitted(current, actor, "change")
+        _ensure_may_delete(current, actor)
         if current.version != expected_version:
             raise EditConflict(current, {"deleted_at": "(delete requested)"})
         before = snapshot(current)
@@ -280,6 +281,17 @@ def delete_record(obj: _R, *, actor: User, expected_version: int) -> _R:
         current.save()
         _log(current, ChangeAction.DELETE, before, snapshot(current, before), actor)
     return current
+
+
+def _ensure_may_delete(obj: Record, actor: User) -> None:
+    """Organisation-wide records are tombstoned only by the roles named for it."""
+    model = type(obj)
+    if model.access_scope != AccessScope.ORGANISATION:
+        return
+    roles = model.delete_roles or model.change_roles or REGISTRY_STEWARD_ROLES
+    clearance = clearance_for(actor)
+    if clearance is None or not clearance.roles & roles:
+        raise PermissionDenied("Your role may not remove this shared record.")
 
 
 def seed_reference_records(model: type[_R], rows: Iterable[dict[str, Any]], *, key: str) -> int:

@@ -67,8 +67,8 @@ def test_external_ids_are_unique_among_live_bearers(world: World) -> None:
     ext = ExternalId.objects.get(value="Q-FICTION-1")
     from pourparler.core.services import delete_record
 
-    delete_record(ext, actor=world.alice, expected_version=1)
-    do_delete_bearer(first, actor=world.alice, expected_version=first.version)
+    delete_record(ext, actor=world.carol, expected_version=1)
+    do_delete_bearer(first, actor=world.carol, expected_version=first.version)
     second = make_bearer(world.alice, name="ERM again", external_ids=[("wikidata", "Q-FICTION-1")])
     assert second.external_ids.get().value == "Q-FICTION-1"
 

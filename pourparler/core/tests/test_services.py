@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
+from pourparler.bearers.models import WeaponBearer
+from pourparler.bearers.services import do_delete_bearer, do_update_bearer
 from pourparler.core.choices import ChangeAction
 from pourparler.core.crypto import decrypt_logged_value, is_token
 from pourparler.core.models import ChangeLogEntry
-from pourparler.core.services import EditConflict, RecordGone
+from pourparler.core.services import EditConflict, RecordGone, do_grant_access
 from pourparler.dialogue.models import Interaction
 from pourparler.dialogue.services import do_delete_interaction, do_update_interaction
-from pourparler.testing.personas import World, make_interaction
+from pourparler.testing.personas import World, make_bearer, make_interaction
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +149,32 @@ def test_every_write_in_a_service_shares_one_request_id(world: World) -> None:
     ids = set(ChangeLogEntry.objects.filter(actor=world.alice).values_list("request_id", flat=True))
     assert interaction.follow_ups.count() == 2
     assert len(ids) >= 1
+
+
+def test_only_registry_stewards_remove_a_bearer_and_a_grant_opens_no_registry(
+    world: World,
+) -> None:
+    army = make_bearer(world.alice, name="Varnian Armed Forces")
+    contact = make_interaction(world.alice, world.varnia, bearers=[army])
+    with pytest.raises(PermissionDenied):
+        do_delete_bearer(army, actor=world.alice, expected_version=army.version)
+    assert WeaponBearer.objects.visible_to(world.alice).filter(pk=army.pk).exists()
+    # An auditor given a write grant on Varnia's compartment still may not touch the
+    # registry every delegation shares.
+    do_grant_access(
+        actor=world.carol,
+        grantee=world.audrey,
+        access="write",
+        delegation=world.varnia,
+        reason="Correcting the dates of last month's contact log",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    assert list(Interaction.objects.visible_to(world.audrey, "change")) == [contact]
+    assert not WeaponBearer.objects.visible_to(world.audrey, "change").exists()
+    with pytest.raises(PermissionDenied):
+        do_update_bearer(
+            army, actor=world.audrey, expected_version=army.version, changes={"name": "X"}
+        )
+    removed = do_delete_bearer(army, actor=world.carol, expected_version=army.version)
+    assert removed.deleted_by == world.carol
+    assert not WeaponBearer.objects.visible_to(world.alice).filter(pk=army.pk).exists()

@@ -22,6 +22,19 @@ class BearerKind(models.TextChoices):
     PEACE_OPERATION = "peace_operation", _("Multinational or peace operation")
 
 
+class OrganisationLevel(models.TextChoices):
+    """How organised a bearer is, in the UCDP Actor Dataset's four levels (``Org``).
+
+    Imported from UCDP; it tells a rebel group with a name and a command from supporters
+    of a party or a clan that take up arms at times.
+    """
+
+    FORMAL_GROUP = "formal_group", _("Formally organised group (UCDP level 1)")
+    PARTY_SUPPORTERS = "party_supporters", _("Supporters of a party or candidate (UCDP level 2)")
+    IDENTITY_GROUP = "identity_group", _("Ethnic, clan, religious or tribal group (UCDP level 3)")
+    STATE = "state", _("Government of a State (UCDP level 4)")
+
+
 class Structure(models.TextChoices):
     """How integrated a bearer's command is; it changes how one engages it."""
 
@@ -65,6 +78,7 @@ class RelationKind(models.TextChoices):
     """How two bearers are related."""
 
     SPLINTER_OF = "splinter_of", _("Splinter of")
+    TEMPORARY_SPLIT_OF = "split_from", _("Temporarily split from")
     ALLIED_WITH = "allied_with", _("Allied with")
     JOINED = "joined", _("Joined")
     RENAMED_FROM = "renamed_from", _("Renamed from")

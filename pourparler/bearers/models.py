@@ -13,6 +13,7 @@ from pourparler.bearers.choices import (
     IdScheme,
     Level,
     NameKind,
+    OrganisationLevel,
     RelationKind,
     Structure,
     TerritorialControl,
@@ -37,6 +38,12 @@ class WeaponBearer(Record):
     kind = models.CharField(max_length=32, choices=BearerKind.choices)
     countries = models.ManyToManyField("geo.Country", blank=True, related_name="bearers")
     description = models.TextField(blank=True)
+    organisation_level = models.CharField(
+        max_length=24,
+        choices=OrganisationLevel.choices,
+        blank=True,
+        help_text=_("How organised the bearer is, as UCDP grades it (empty if not graded)."),
+    )
     structure = models.CharField(
         max_length=16, choices=Structure.choices, default=Structure.UNKNOWN
     )

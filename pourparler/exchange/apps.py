@@ -7,3 +7,4 @@ class ExchangeConfig(AppConfig):
     name = "pourparler.exchange"
     label = "exchange"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_entry = ("Imports", "import_list")

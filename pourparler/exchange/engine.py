@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 # How many changes a run's report lists one by one (the counts cover them all).
 REPORT_LIMIT = 2000
+# Records written at a time (one audit append each), so the progress bar moves.
+FLUSH_BATCH = 1000
 
 _T = TypeVar("_T")
 _R = TypeVar("_R", bound=Record)
@@ -83,6 +85,8 @@ class ImportContext:
     _rows: dict[Any, int] = field(default_factory=dict)
     _provenance: list[Provenance] = field(default_factory=list)
     _content_types: dict[type[models.Model], ContentType] = field(default_factory=dict)
+    _after_flush: list[Callable[[], None]] = field(default_factory=list)
+    _imported: dict[type[Record], set[Any]] = field(default_factory=dict)
 
     # -- reporting ---------------------------------------------------------------------
 
@@ -102,13 +106,13 @@ class ImportContext:
         if len(self.changes) < REPORT_LIMIT:
             self.changes.append(entry)
 
-    def progress(self, items: Sequence[_T], description: str) -> Iterator[_T]:
+    def progress(self, items: Sequence[_T], description: str, unit: str = "row") -> Iterator[_T]:
         """Iterate, with a progress bar on the console for long files."""
         if not self.show_progress:
             yield from items
             return
         with tqdm(
-            total=len(items), desc=description, unit="row", file=sys.stderr, leave=False
+            total=len(items), desc=description, unit=unit, file=sys.stderr, leave=False
         ) as bar:
             for item in items:
                 yield item
@@ -154,7 +158,11 @@ class ImportContext:
 
     def unchanged(self, obj: Record) -> None:
         """Count a fact the file repeats as it is stored."""
-        self.counts[_label(type(obj))].unchanged += 1
+        self.count_unchanged(type(obj))
+
+    def count_unchanged(self, model: type[Record]) -> None:
+        """Count a fact of a kind that the file repeats as it is stored."""
+        self.counts[_label(model)].unchanged += 1
 
     def update(
         self,
@@ -177,7 +185,9 @@ class ImportContext:
             for name, values in (m2m or {}).items()
         }
         stored_links = {
-            name: sorted(getattr(obj, name).values_list("pk", flat=True), key=str) for name in links
+            # .all() uses links prefetched by the importer, if it prefetched them.
+            name: sorted((linked.pk for linked in getattr(obj, name).all()), key=str)
+            for name in links
         }
         changed_links = {n: v for n, v in links.items() if v != stored_links[n]}
         if not differing and not changed_links:
@@ -202,6 +212,35 @@ class ImportContext:
         self.counts[_label(type(obj))].updated += 1
         self._change("update", obj, row, what or str(obj), fields=fields)
         return updated
+
+    def fill(self, obj: _R, *, row: int, changes: Mapping[str, Any], what: str = "") -> _R:
+        """Fill fields a stored fact leaves empty; never change one that holds a value.
+
+        For facts registered by hand: the import adds what is missing and nothing else.
+        """
+        blanks = {k: v for k, v in changes.items() if getattr(obj, k) in ("", None) and v}
+        if not blanks:
+            self.unchanged(obj)
+            return obj
+        filled = update_record(obj, actor=self.actor, expected_version=obj.version, changes=blanks)
+        self._provenance.append(self._provenance_for(filled, row))
+        self.counts[_label(type(obj))].updated += 1
+        fields = {name: ["", _shown(value)] for name, value in blanks.items()}
+        self._change("update", obj, row, what or str(obj), fields=fields)
+        return filled
+
+    def created_by_import(self, obj: Record) -> bool:
+        """Say whether an import registered this fact (rather than a person)."""
+        model = type(obj)
+        if model not in self._imported:
+            self._imported[model] = set(
+                Provenance.objects.filter(
+                    content_type=self.content_type(model),
+                    object_version=1,
+                    deleted_at__isnull=True,
+                ).values_list("object_id", flat=True)
+            )
+        return obj.pk in self._imported[model]
 
     def last_import_version(self, obj: Record) -> int | None:
         """Return the version of a fact the last import left, None if never imported."""
@@ -260,22 +299,34 @@ class ImportContext:
             row_number=row,
         )
 
+    def after_flush(self, hook: Callable[[], None]) -> None:
+        """Run something once the queued facts are written (refresh derived data)."""
+        self._after_flush.append(hook)
+
     def flush(self) -> None:
-        """Write every queued fact, kind by kind in the order first queued, then provenance."""
+        """Write every queued fact, a kind after the kinds it points to, then provenance."""
         pending, self._pending = self._pending, {}
-        for objs in pending.values():
-            create_in_bulk(
-                objs,
-                actor=self.actor,
-                m2m={obj.pk: self._pending_m2m.get(obj.pk, {}) for obj in objs},
-                validated=True,
-            )
+        batches: list[list[Record]] = []
+        for model in _dependency_order(list(pending)):
+            objs = pending[model]
+            batches += [objs[i : i + FLUSH_BATCH] for i in range(0, len(objs), FLUSH_BATCH)]
             for obj in objs:
                 self._provenance.append(self._provenance_for(obj, self._rows[obj.pk]))
-        provenance, self._provenance = self._provenance, []
+        provenance: list[Record] = list(self._provenance)
+        self._provenance = []
         for item in provenance:
             validate_new(item)
-        create_in_bulk(provenance, actor=self.actor, validated=True)
+        batches += [provenance[i : i + FLUSH_BATCH] for i in range(0, len(provenance), FLUSH_BATCH)]
+        for batch in self.progress(batches, "writing", unit="batch"):
+            create_in_bulk(
+                batch,
+                actor=self.actor,
+                m2m={obj.pk: self._pending_m2m.get(obj.pk, {}) for obj in batch},
+                validated=True,
+            )
+        hooks, self._after_flush = self._after_flush, []
+        for hook in hooks:
+            hook()
 
     def totals(self) -> Counts:
         """Add up the counts of every kind of record."""
@@ -296,6 +347,27 @@ class ImportContext:
             "notes": self.notes,
             "errors": [e.as_dict() for e in self.errors[:REPORT_LIMIT]],
         }
+
+
+def _dependency_order(models_: list[type[Record]]) -> list[type[Record]]:
+    """Order kinds of record so that each comes after the kinds its foreign keys point to."""
+    waiting = list(models_)
+    done: list[type[Record]] = []
+    while waiting:
+        for model in waiting:
+            targets = {
+                f.related_model
+                for f in model._meta.concrete_fields
+                if f.is_relation and f.related_model is not model
+            }
+            if not targets & (set(waiting) - {model}):
+                done.append(model)
+                waiting.remove(model)
+                break
+        else:  # a cycle between kinds: the database checks the keys at commit
+            done.extend(waiting)
+            break
+    return done
 
 
 def _shown(value: Any) -> Any:

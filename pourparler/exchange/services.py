@@ -17,19 +17,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 
+from pourparler.bearers.choices import BearerKind, IdScheme, NameKind
+from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
+from pourparler.bearers.services import do_add_bearer_name, do_create_bearer
 from pourparler.core.access import clearance_for, may_change_reference
 from pourparler.core.models import User
 from pourparler.core.services import (
     EditConflict,
     RecordGone,
     create_record,
+    ensure_permitted,
+    require_visible,
     update_record,
     write_service,
 )
-from pourparler.exchange.choices import RunStatus
+from pourparler.core.text import fold
+from pourparler.exchange.choices import ReviewStatus, RunStatus
 from pourparler.exchange.engine import REPORT_LIMIT, ImportContext, Importer, importer_for
-from pourparler.exchange.models import ImportRun
+from pourparler.exchange.models import ImportRun, ReviewItem
 from pourparler.exchange.reader import ImportRefused, RowError
+from pourparler.geo.lookup import CountryResolver
 
 logger = logging.getLogger(__name__)
 
@@ -207,3 +214,103 @@ def _named(error: RowError, file_name: str) -> RowError:
     if error.file:
         return error
     return RowError(file_name, error.row, error.column, error.reason)
+
+
+# --------------------------------------------------------------------------------------
+# The review queue: a person decides what an imported name designates
+# --------------------------------------------------------------------------------------
+
+
+class NotPending(ValueError):
+    """The name was decided already (perhaps by a colleague a moment ago)."""
+
+
+def _pending(item: ReviewItem) -> None:
+    if item.status != ReviewStatus.PENDING:
+        raise NotPending("This name was decided already.")
+
+
+def _add_identity(item: ReviewItem, bearer: WeaponBearer, actor: User) -> None:
+    """Give the bearer the imported identifier and names, so the next import links by itself."""
+    taken = (
+        ExternalId.objects.alive()
+        .filter(scheme=item.scheme, value=item.key)
+        .exclude(bearer=bearer)
+        .exists()
+    )
+    if taken:
+        raise ValueError("Another bearer already carries this identifier.")
+    has_it = ExternalId.objects.alive().filter(scheme=item.scheme, value=item.key, bearer=bearer)
+    if item.scheme in IdScheme.values and not has_it.exists():
+        create_record(ExternalId(bearer=bearer, scheme=item.scheme, value=item.key), actor=actor)
+    held = {fold(bearer.name)} | {
+        fold(n)
+        for n in BearerName.objects.alive().filter(bearer=bearer).values_list("name", flat=True)
+    }
+    wanted = [{"name": item.name, "kind": NameKind.ALIAS}, *item.payload.get("names", [])]
+    for fields in wanted:
+        if fold(fields["name"]) not in held:
+            held.add(fold(fields["name"]))
+            do_add_bearer_name(bearer, actor=actor, **fields)
+    for hook in LINK_HOOKS:
+        hook(item, bearer, actor)
+
+
+# Other apps' imports (context events) add what a decision must also link.
+LINK_HOOKS: list[Any] = []
+
+
+@write_service
+def do_link_review_item(
+    item: ReviewItem, bearer: WeaponBearer, *, actor: User, expected_version: int, note: str = ""
+) -> ReviewItem:
+    """Decide that an imported name designates a bearer we know, and link it."""
+    _pending(item)
+    require_visible(WeaponBearer, [bearer], actor)
+    ensure_permitted(item, actor)
+    _add_identity(item, bearer, actor)
+    return update_record(
+        item,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"status": ReviewStatus.LINKED, "bearer": bearer, "note": note},
+    )
+
+
+@write_service
+def do_register_review_item(
+    item: ReviewItem, *, actor: User, expected_version: int, kind: str = "", note: str = ""
+) -> ReviewItem:
+    """Decide that an imported name is a bearer we did not know, and register it."""
+    _pending(item)
+    ensure_permitted(item, actor)
+    payload = item.payload
+    countries, _left = CountryResolver().resolve_list(payload.get("locations", ""))
+    bearer = do_create_bearer(
+        actor=actor,
+        name=item.name[:200],
+        kind=kind or payload.get("kind") or BearerKind.NON_STATE_ARMED_GROUP,
+        organisation_level=payload.get("organisation_level", ""),
+        countries=countries,
+    )
+    _add_identity(item, bearer, actor)
+    return update_record(
+        item,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"status": ReviewStatus.CREATED, "bearer": bearer, "note": note},
+    )
+
+
+@write_service
+def do_dismiss_review_item(
+    item: ReviewItem, *, actor: User, expected_version: int, note: str = ""
+) -> ReviewItem:
+    """Decide that an imported name is not a weapon bearer (civilians, protesters…)."""
+    _pending(item)
+    return update_record(
+        item,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"status": ReviewStatus.DISMISSED, "note": note},
+    )

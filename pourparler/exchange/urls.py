@@ -1,5 +1,13 @@
-"""Pages of the exchange app."""
+"""Pages of the exchange app: import runs, the review queue, the upload page."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from pourparler.exchange import views
+
+urlpatterns = [
+    path("", views.import_list, name="import_list"),
+    path("runs/<uuid:pk>/", views.import_detail, name="import_detail"),
+    path("review/", views.review_list, name="review_list"),
+    path("review/<uuid:pk>/", views.review_detail, name="review_detail"),
+    path("review/<uuid:pk>/decide/", views.review_decide, name="review_decide"),
+]

@@ -1,0 +1,202 @@
+"""Pages of the exchange app: the import runs, a run's report, the review queue.
+
+Runs and review items are organisation-wide like the registers they feed: every member
+of staff may read them, staff with a content role may import and decide. Candidates
+for a name are shown only if the viewer may see the bearer (a restricted bearer is not
+hinted at).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pourparler.bearers.choices import BearerKind
+from pourparler.bearers.models import WeaponBearer
+from pourparler.core.access import get_visible_or_404
+from pourparler.core.http import AuthedRequest
+from pourparler.core.services import EditConflict, RecordGone
+from pourparler.core.text import fold
+from pourparler.exchange.choices import ReviewStatus
+from pourparler.exchange.forms import DecisionForm, LinkForm, RegisterForm
+from pourparler.exchange.models import ImportRun, ReviewItem
+from pourparler.exchange.services import (
+    NotPending,
+    do_dismiss_review_item,
+    do_link_review_item,
+    do_register_review_item,
+    may_import,
+)
+from pourparler.ui.paging import page_of, query_without_page
+
+NAV = "exchange"
+# How many bearers a search on the review page offers.
+SEARCH_LIMIT = 20
+
+
+def import_list(request: AuthedRequest) -> HttpResponse:
+    """List import runs, newest first, with the number of names waiting for a decision."""
+    user = request.user
+    runs = ImportRun.objects.visible_to(user).select_related("created_by").order_by("-started_at")
+    pending = ReviewItem.objects.visible_to(user).filter(status=ReviewStatus.PENDING).count()
+    context = {
+        "nav": NAV,
+        "page": page_of(runs, request),
+        "pager_query": query_without_page(request),
+        "pending": pending,
+        "may_import": may_import(user),
+    }
+    return render(request, "exchange/import_list.html", context)
+
+
+def import_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Show what a run did, would have done, or why it was refused."""
+    visible = ImportRun.objects.visible_to(request.user).select_related("created_by")
+    run = get_visible_or_404(visible, request.user, pk)
+    report = run.report or {}
+    context = {
+        "nav": NAV,
+        "run": run,
+        "by_model": report.get("by_model", {}),
+        "changes": report.get("changes", []),
+        "conflicts": report.get("conflicts", []),
+        "errors": report.get("errors", []),
+        "notes": report.get("notes", []),
+        "failure": report.get("failure", ""),
+    }
+    return render(request, "exchange/import_detail.html", context)
+
+
+def review_list(request: AuthedRequest) -> HttpResponse:
+    """List the imported names waiting for a person's decision (or decided ones)."""
+    status = request.GET.get("status", ReviewStatus.PENDING)
+    items = ReviewItem.objects.visible_to(request.user).select_related("bearer")
+    if status in ReviewStatus.values:
+        items = items.filter(status=status)
+    context = {
+        "nav": NAV,
+        "page": page_of(items.order_by("-created_at"), request),
+        "pager_query": query_without_page(request),
+        "status": status,
+        "statuses": ReviewStatus.choices,
+    }
+    return render(request, "exchange/review_list.html", context)
+
+
+def _candidates(user: Any, item: ReviewItem) -> list[dict[str, Any]]:
+    """The bearers the matcher proposed, those the viewer may see, best first."""
+    scores = {c["bearer"]: c for c in item.candidates}
+    visible = WeaponBearer.objects.visible_to(user).filter(pk__in=list(scores))
+    shown = [
+        {"bearer": b, "score": scores[str(b.pk)]["score"], "matched": scores[str(b.pk)]["name"]}
+        for b in visible.prefetch_related("countries")
+    ]
+    return sorted(shown, key=lambda c: -c["score"])
+
+
+def _context(request: AuthedRequest, item: ReviewItem, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    found: list[WeaponBearer] = []
+    if query:
+        found = list(
+            WeaponBearer.objects.visible_to(user)
+            .filter(search_text__contains=fold(query))
+            .prefetch_related("countries")
+            .order_by("name")[:SEARCH_LIMIT]
+        )
+    may_decide = (
+        item.status == ReviewStatus.PENDING
+        and ReviewItem.objects.visible_to(user, "change").filter(pk=item.pk).exists()
+    )
+    context = {
+        "nav": NAV,
+        "item": item,
+        "candidates": _candidates(user, item),
+        "query": query,
+        "found": found,
+        "may_decide": may_decide,
+        "kinds": BearerKind.choices,
+        "payload_names": item.payload.get("names", []),
+        "register_form": RegisterForm(
+            initial={"version": item.version, "kind": item.payload.get("kind", "")}
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+def review_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Show an imported name, the bearers it resembles, and the decisions open."""
+    visible = ReviewItem.objects.visible_to(request.user).select_related(
+        "bearer", "run", "updated_by"
+    )
+    item = get_visible_or_404(visible, request.user, pk)
+    return render(request, "exchange/review_detail.html", _context(request, item))
+
+
+@require_POST
+def review_decide(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Link the name to a bearer, register it as a new one, or say it is not a bearer."""
+    user = request.user
+    item = get_visible_or_404(ReviewItem, user, pk)
+    if not ReviewItem.objects.visible_to(user, "change").filter(pk=item.pk).exists():
+        raise PermissionDenied("You may read the review queue but not decide.")
+    action = request.POST.get("action", "")
+    form: DecisionForm
+    if action == "link":
+        form = LinkForm(request.POST, user=user)
+    elif action == "register":
+        form = RegisterForm(request.POST)
+    elif action == "dismiss":
+        form = DecisionForm(request.POST)
+    else:
+        return redirect("review_detail", pk=item.pk)
+    if not form.is_valid():
+        messages.error(request, "The decision was not recorded: " + _first_error(form))
+        return redirect("review_detail", pk=item.pk)
+    data = form.cleaned_data
+    try:
+        if isinstance(form, LinkForm):
+            do_link_review_item(
+                item,
+                data["bearer"],
+                actor=user,
+                expected_version=data["version"],
+                note=data["note"],
+            )
+        elif isinstance(form, RegisterForm):
+            do_register_review_item(
+                item,
+                actor=user,
+                expected_version=data["version"],
+                kind=data["kind"],
+                note=data["note"],
+            )
+        else:
+            do_dismiss_review_item(
+                item, actor=user, expected_version=data["version"], note=data["note"]
+            )
+    except (EditConflict, NotPending):
+        messages.error(request, "Someone decided on this name meanwhile: see their decision.")
+        return redirect("review_detail", pk=item.pk)
+    except RecordGone:
+        messages.error(request, "This name was removed from the queue meanwhile.")
+        return redirect("review_list")
+    except ValueError as refused:
+        messages.error(request, str(refused))
+        return redirect("review_detail", pk=item.pk)
+    messages.success(request, f"Decided: {item.name}.")
+    return redirect("review_list")
+
+
+def _first_error(form: DecisionForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "check the form."

@@ -125,6 +125,7 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 4}),
             "terms": forms.Textarea(attrs={"rows": 4}),
             "disclosure": forms.RadioSelect,
+            "bearers": _pick_many(6),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -138,7 +139,6 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
         bearers = model_choice(self.fields, "bearers")
         bearers.queryset = WeaponBearer.objects.visible_to(user).order_by("name")
         bearers.required = True
-        bearers.widget = _pick_many(6)
         held = (
             [self.instance.compartment_id]
             if not self.instance._state.adding

@@ -156,6 +156,10 @@ class ImportContext:
         self._change("create", obj, row, what or str(obj))
         return obj
 
+    def is_pending(self, obj: Record) -> bool:
+        """Say whether the fact is one this run is creating (queued, not yet written)."""
+        return obj.pk in self._rows
+
     def unchanged(self, obj: Record) -> None:
         """Count a fact the file repeats as it is stored."""
         self.count_unchanged(type(obj))

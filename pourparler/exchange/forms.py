@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 
-from pourparler.bearers.choices import BearerKind
+from pourparler.bearers.choices import BearerKind, IdScheme
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.models import User
+from pourparler.exchange.importers.generic import FIELDS
 from pourparler.ui.formfields import model_choice
 
 
@@ -38,3 +39,69 @@ class RegisterForm(DecisionForm):
     """Register the name as a new bearer, of a kind the person chooses."""
 
     kind = forms.ChoiceField(choices=BearerKind.choices, label="Kind of bearer")
+
+
+# The largest file the upload page takes; bigger ones go through `pourparler import`.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    """A file of bearers to preview, with the columns that hold each field if need be."""
+
+    file = forms.FileField(
+        label="File",
+        help_text="CSV (any encoding), XLSX or JSON; a row of HXL hashtags under the header "
+        "is read too.",
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Source",
+        help_text="Where the list comes from, with its date (kept with every fact imported).",
+    )
+    default_kind = forms.ChoiceField(
+        choices=BearerKind.choices,
+        initial=BearerKind.NON_STATE_ARMED_GROUP,
+        label="Kind of bearer when the file does not say",
+    )
+    id_scheme = forms.ChoiceField(
+        choices=IdScheme.choices,
+        initial=IdScheme.OTHER,
+        label="Registry of the identifiers",
+        help_text="If a column holds identifiers (UCDP, ACLED, Wikidata…).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, meaning in FIELDS.items():
+            self.fields[f"map_{name}"] = forms.CharField(
+                required=False, max_length=200, label=meaning
+            )
+
+    def mapping_fields(self) -> list[forms.BoundField]:
+        """The column fields, for the template."""
+        return [self[f"map_{name}"] for name in FIELDS]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "This file is too large for the page: import it with `pourparler import`."
+            )
+        return upload
+
+    def options(self) -> dict[str, Any]:
+        """The import options the form describes."""
+        data = self.cleaned_data
+        mapping = {
+            name: data[f"map_{name}"].strip() for name in FIELDS if data.get(f"map_{name}", "")
+        }
+        options: dict[str, Any] = {
+            "default_kind": data["default_kind"],
+            "id_scheme": data["id_scheme"],
+        }
+        if mapping:
+            options["mapping"] = mapping
+        if data.get("source"):
+            options["source"] = data["source"].strip()
+        return options

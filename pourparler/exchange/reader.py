@@ -218,15 +218,22 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _delimiter(text: str) -> str:
+    """Pick the delimiter from the header line: the one of , ; tab | it holds most of.
+
+    csv.Sniffer guesses from the whole sample and gives up on real files whose rows do
+    not all agree; the header line is what a person would look at.
+    """
+    header = next(csv.reader(io.StringIO(text[:65536], newline="")), [""])
+    line = ",".join(header) if len(header) > 1 else (header[0] if header else "")
+    counts = {d: line.count(d) for d in (";", "\t", "|")}
+    counts[","] = len(header) - 1 if len(header) > 1 else 0
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
 def _csv_rows(text: str) -> Iterator[list[str]]:
-    sample = text[:65536]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    # The sniffer guesses quoting poorly; keep its delimiter, the rest as Excel writes it.
-    delimiter = getattr(dialect, "delimiter", ",")
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:

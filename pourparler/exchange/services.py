@@ -314,3 +314,13 @@ def do_dismiss_review_item(
         expected_version=expected_version,
         changes={"status": ReviewStatus.DISMISSED, "note": note},
     )
+
+
+@write_service
+def do_cancel_preview(run: ImportRun, *, actor: User) -> ImportRun:
+    """Record that a previewed file was not imported after all."""
+    if run.status != RunStatus.PREVIEWED:
+        raise ValueError("Only a preview can be cancelled.")
+    return update_record(
+        run, actor=actor, expected_version=run.version, changes={"status": RunStatus.CANCELLED}
+    )

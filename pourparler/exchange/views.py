@@ -8,12 +8,13 @@ hinted at).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,15 +24,18 @@ from pourparler.core.access import get_visible_or_404
 from pourparler.core.http import AuthedRequest
 from pourparler.core.services import EditConflict, RecordGone
 from pourparler.core.text import fold
-from pourparler.exchange.choices import ReviewStatus
-from pourparler.exchange.forms import DecisionForm, LinkForm, RegisterForm
+from pourparler.exchange import uploads
+from pourparler.exchange.choices import ImportKind, ReviewStatus, RunStatus
+from pourparler.exchange.forms import DecisionForm, LinkForm, RegisterForm, UploadForm
 from pourparler.exchange.models import ImportRun, ReviewItem
 from pourparler.exchange.services import (
     NotPending,
+    do_cancel_preview,
     do_dismiss_review_item,
     do_link_review_item,
     do_register_review_item,
     may_import,
+    run_import,
 )
 from pourparler.ui.paging import page_of, query_without_page
 
@@ -59,9 +63,13 @@ def import_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     """Show what a run did, would have done, or why it was refused."""
     visible = ImportRun.objects.visible_to(request.user).select_related("created_by")
     run = get_visible_or_404(visible, request.user, pk)
+    context = {"nav": NAV, **_report_context(run)}
+    return render(request, "exchange/import_detail.html", context)
+
+
+def _report_context(run: ImportRun) -> dict[str, Any]:
     report = run.report or {}
-    context = {
-        "nav": NAV,
+    return {
         "run": run,
         "by_model": report.get("by_model", {}),
         "changes": report.get("changes", []),
@@ -70,7 +78,82 @@ def import_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
         "notes": report.get("notes", []),
         "failure": report.get("failure", ""),
     }
-    return render(request, "exchange/import_detail.html", context)
+
+
+def _importer(request: AuthedRequest) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied("Only staff with a content role may import into the registers.")
+
+
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    """Take a file of bearers and preview what importing it would do (a dry run)."""
+    _importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        uploads.sweep()
+        run = run_import(
+            ImportKind.GENERIC,
+            data,
+            upload.name,
+            actor=request.user,
+            dry_run=True,
+            options=form.options(),
+        )
+        if run.status == RunStatus.PREVIEWED:
+            uploads.hold(run.pk, data)
+        return redirect("import_preview", pk=run.pk)
+    return render(request, "exchange/import_upload.html", {"nav": NAV, "form": form})
+
+
+def _own_preview(request: AuthedRequest, pk: uuid.UUID) -> ImportRun:
+    """A preview of the user's own upload; anyone else's is the same 404 as a missing one."""
+    _importer(request)
+    run = get_visible_or_404(ImportRun, request.user, pk)
+    if run.created_by_id != request.user.pk or not run.dry_run:
+        raise Http404("No such preview.")
+    return run
+
+
+def import_preview(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Show what the uploaded file would change, and ask to confirm or cancel."""
+    run = _own_preview(request, pk)
+    held = run.status == RunStatus.PREVIEWED and uploads.held_path(run.pk).exists()
+    context = {"nav": NAV, "held": held, **_report_context(run)}
+    return render(request, "exchange/import_preview.html", context)
+
+
+@require_POST
+def import_confirm(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Import the previewed file for real, then remove it from the server."""
+    run = _own_preview(request, pk)
+    data = uploads.take(run.pk) if run.status == RunStatus.PREVIEWED else None
+    if data is None or hashlib.sha256(data).hexdigest() != run.sha256:
+        messages.error(request, "This preview was confirmed or cancelled already.")
+        return redirect("import_list")
+    done = run_import(run.kind, data, run.file_name, actor=request.user, options=run.options)
+    uploads.release(run.pk)
+    if done.status == RunStatus.COMPLETED:
+        messages.success(
+            request,
+            f"Imported: {done.created} created, {done.updated} updated, "
+            f"{done.conflicts} in conflict, {done.queued} sent for review.",
+        )
+    else:
+        messages.error(request, "The import was refused: nothing was written.")
+    return redirect("import_detail", pk=done.pk)
+
+
+@require_POST
+def import_cancel(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Drop a previewed file without importing it."""
+    run = _own_preview(request, pk)
+    uploads.release(run.pk)
+    if run.status == RunStatus.PREVIEWED:
+        do_cancel_preview(run, actor=request.user)
+    messages.success(request, "Not imported; the file was removed from the server.")
+    return redirect("import_list")
 
 
 def review_list(request: AuthedRequest) -> HttpResponse:

@@ -1,5 +1,5 @@
 """The formats Pourparler imports; importing this package registers every kind."""
 
-from pourparler.exchange.importers import ucdp_actors
+from pourparler.exchange.importers import generic, ucdp_actors
 
-__all__ = ["ucdp_actors"]
+__all__ = ["generic", "ucdp_actors"]

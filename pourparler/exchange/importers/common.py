@@ -164,6 +164,10 @@ class KnownBearers:
         ):
             self._names[bearer_id].add(fold(name))
 
+    def note_names(self, bearer: WeaponBearer, names: Iterable[str]) -> None:
+        """Note names a bearer is being given in this run."""
+        self._names.setdefault(bearer.pk, {fold(bearer.name)}).update(fold(n) for n in names)
+
     def remember(self, key: str, bearer: WeaponBearer, names: Iterable[str]) -> None:
         """Note a bearer the run has just registered or linked."""
         self.by_key[key] = bearer

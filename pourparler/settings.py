@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # django-ninja: the REST API's docs page and its bundled Swagger UI files (static).
+    "ninja",
     "pourparler.core",
     "pourparler.geo",
     "pourparler.bearers",
@@ -295,13 +297,18 @@ AUDIT_CHECKPOINT_EVERY = env_int("POURPARLER_AUDIT_CHECKPOINT_EVERY", 1000)
 # need is met by renewing it, which leaves a fresh reason in the audit chain.
 GRANT_MAX_DAYS = env_int("POURPARLER_GRANT_MAX_DAYS", 90)
 
+# Personal API tokens (api/tokens.py, docs/api.md): how many days a new token is valid
+# unless told otherwise, and the longest it may be made for.
+API_TOKEN_DAYS = env_int("POURPARLER_API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("POURPARLER_API_TOKEN_MAX_DAYS", 365)
+
 # Retention (core/retention.py, which says what date starts each kind's clock). For each
 # kind of record: the days after that date when it expires, and what `pourparler
 # retention run` then does with it: "anonymise" (overwrite names and text and remove
 # their earlier values from the change log) or "delete" (a tombstone, logged; sign-in
 # records are erased). 0 days keeps that kind for ever. Sign-in records can only be deleted.
 # The records under a concern (sources, representations, responses, status changes,
-# follow-ups) follow the concern.
+# follow-ups) follow the concern; a commitment's signatories and observations follow it.
 RETENTION = {
     kind: {
         "days": env_int(f"POURPARLER_RETENTION_{kind.upper()}_DAYS", days),
@@ -318,6 +325,7 @@ RETENTION = {
         ("security_incident", 10 * 365, "anonymise"),
         ("dissemination_session", 5 * 365, "anonymise"),
         ("integration_assessment", 10 * 365, "anonymise"),
+        ("commitment", 10 * 365, "anonymise"),
         ("login_attempt", 90, "delete"),
     )
 }

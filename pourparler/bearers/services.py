@@ -108,3 +108,90 @@ def do_relate_bearers(
     return create_record(
         BearerRelation(subject=subject, kind=kind, other=other, **fields), actor=actor
     )
+
+
+@write_service
+def do_update_bearer_name(
+    entry: BearerName, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> BearerName:
+    """Correct a name of a bearer; refused with a conflict if someone saved in between."""
+    entry = update_record(entry, actor=actor, expected_version=expected_version, changes=changes)
+    refresh_bearer_search(entry.bearer)
+    return entry
+
+
+@write_service
+def do_delete_bearer_name(entry: BearerName, *, actor: User, expected_version: int) -> BearerName:
+    """Put a tombstone on a name of a bearer; the bearer is no longer found by it."""
+    entry = delete_record(entry, actor=actor, expected_version=expected_version)
+    refresh_bearer_search(entry.bearer)
+    return entry
+
+
+@write_service
+def do_add_external_id(bearer: WeaponBearer, *, actor: User, scheme: str, value: str) -> ExternalId:
+    """Record a bearer's identifier in another registry (UCDP, ACLED, Wikidata)."""
+    require_visible(WeaponBearer, [bearer], actor)
+    return create_record(ExternalId(bearer=bearer, scheme=scheme, value=value), actor=actor)
+
+
+@write_service
+def do_update_external_id(
+    external_id: ExternalId, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> ExternalId:
+    """Correct an external identifier of a bearer."""
+    return update_record(
+        external_id, actor=actor, expected_version=expected_version, changes=changes
+    )
+
+
+@write_service
+def do_delete_external_id(
+    external_id: ExternalId, *, actor: User, expected_version: int
+) -> ExternalId:
+    """Put a tombstone on an external identifier of a bearer."""
+    return delete_record(external_id, actor=actor, expected_version=expected_version)
+
+
+@write_service
+def do_update_bearer_relation(
+    relation: BearerRelation, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> BearerRelation:
+    """Change how two bearers are related, or since and until when."""
+    return update_record(relation, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@write_service
+def do_delete_bearer_relation(
+    relation: BearerRelation, *, actor: User, expected_version: int
+) -> BearerRelation:
+    """Put a tombstone on a relation between two bearers."""
+    return delete_record(relation, actor=actor, expected_version=expected_version)
+
+
+def _check_parent(unit: Unit, parent: Unit | None) -> None:
+    """Refuse a parent from another bearer, or one that would close a loop in the chain."""
+    seen = {unit.pk}
+    while parent is not None:
+        if parent.bearer_id != unit.bearer_id:
+            raise ValueError("A unit's parent must belong to the same bearer.")
+        if parent.pk in seen:
+            raise ValueError("A unit cannot sit under itself in the chain of command.")
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@write_service
+def do_update_unit(
+    unit: Unit, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> Unit:
+    """Change a unit: its name, rung, level, place or where it sits in the chain of command."""
+    if "parent" in changes:
+        _check_parent(unit, changes["parent"])
+    return update_record(unit, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@write_service
+def do_delete_unit(unit: Unit, *, actor: User, expected_version: int) -> Unit:
+    """Put a tombstone on a unit."""
+    return delete_record(unit, actor=actor, expected_version=expected_version)

@@ -43,10 +43,16 @@ class RequestIdMiddleware:
         return response
 
 
+# The REST API authenticates every request itself (a personal token or a session that
+# passed both factors, pourparler/api/auth.py) and answers 401 in JSON, not a redirect:
+# the two walls below leave it alone, and the API's own wall stands in for both.
+API_PREFIX = "/api/"
+
+
 class LoginRequiredMiddleware:
     """Send anonymous visitors to the login page, except for a few public paths."""
 
-    PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/")
+    PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/", API_PREFIX)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -142,7 +148,14 @@ class SecondFactorMiddleware:
     ``settings.REQUIRE_SECOND_FACTOR`` is (demo mode).
     """
 
-    EXEMPT_PREFIXES = ("/login/", "/logout/", "/account/two-factor/", "/healthz", "/static/")
+    EXEMPT_PREFIXES = (
+        "/login/",
+        "/logout/",
+        "/account/two-factor/",
+        "/healthz",
+        "/static/",
+        API_PREFIX,
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

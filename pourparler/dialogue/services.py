@@ -133,3 +133,17 @@ def do_complete_follow_up(
         expected_version=expected_version,
         changes={"status": FollowUpStatus.DONE, "done_on": done_on or timezone.localdate()},
     )
+
+
+@write_service
+def do_update_follow_up(
+    follow_up: FollowUp, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> FollowUp:
+    """Change a follow-up: what is to be done, by whom, by when, and where it stands."""
+    return update_record(follow_up, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@write_service
+def do_delete_follow_up(follow_up: FollowUp, *, actor: User, expected_version: int) -> FollowUp:
+    """Put a tombstone on a follow-up."""
+    return delete_record(follow_up, actor=actor, expected_version=expected_version)

@@ -137,6 +137,11 @@ def do_update_position(
     position: Position, *, actor: User, expected_version: int, changes: Mapping[str, Any]
 ) -> Position:
     """Change a position, for example to record that it ended."""
+    unit = changes.get("unit")
+    if unit is not None:
+        require_visible(Unit, [unit], actor)
+        if unit.bearer_id != position.bearer_id:
+            raise ValueError("The unit must belong to the bearer.")
     return update_record(position, actor=actor, expected_version=expected_version, changes=changes)
 
 
@@ -150,3 +155,49 @@ def do_create_relationship(
         person=person, holder=holder, compartment_id=person.compartment_id, **fields
     )
     return create_record(relationship, actor=actor)
+
+
+@write_service
+def do_update_person_name(
+    entry: PersonName, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> PersonName:
+    """Correct another name of a person; the person's search index follows."""
+    entry = update_record(entry, actor=actor, expected_version=expected_version, changes=changes)
+    refresh_person_search(entry.person)
+    return entry
+
+
+@write_service
+def do_delete_person_name(entry: PersonName, *, actor: User, expected_version: int) -> PersonName:
+    """Put a tombstone on another name of a person; the person is no longer found by it."""
+    entry = delete_record(entry, actor=actor, expected_version=expected_version)
+    refresh_person_search(entry.person)
+    return entry
+
+
+@write_service
+def do_delete_position(position: Position, *, actor: User, expected_version: int) -> Position:
+    """Put a tombstone on a position recorded by mistake (a post that ended is updated)."""
+    return delete_record(position, actor=actor, expected_version=expected_version)
+
+
+@write_service
+def do_update_relationship(
+    relationship: Relationship,
+    *,
+    actor: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Relationship:
+    """Change a relationship: its strength, dates, notes, or who holds it after a handover."""
+    return update_record(
+        relationship, actor=actor, expected_version=expected_version, changes=changes
+    )
+
+
+@write_service
+def do_delete_relationship(
+    relationship: Relationship, *, actor: User, expected_version: int
+) -> Relationship:
+    """Put a tombstone on a relationship."""
+    return delete_record(relationship, actor=actor, expected_version=expected_version)

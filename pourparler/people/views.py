@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
-from pourparler.core.access import RestrictedQuerySet, get_visible_or_404
+from pourparler.core.access import get_visible_or_404
 from pourparler.core.audit import record_list, record_read
-from pourparler.core.crypto import query_tokens
 from pourparler.core.http import AuthedRequest
-from pourparler.core.models import Delegation
 from pourparler.core.text import fold
 from pourparler.people import subject_access
 from pourparler.people.models import Person, PersonName, Position, Relationship
+from pourparler.people.search import matching
 from pourparler.ui import extensions
 from pourparler.ui.paging import page_of, query_without_page
 
@@ -32,7 +27,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     people = Person.objects.visible_to(user).select_related("compartment")
     query = request.GET.get("q", "").strip()
     if query:
-        people = _matching(people, query, user)
+        people = matching(people, query, user)
     # Names are encrypted, so SQL pages in the order people were recorded and the page
     # is sorted by name here.
     page = page_of(people.order_by("created_at", "id"), request)
@@ -45,26 +40,6 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "q": query,
     }
     return render(request, "people/person_list.html", context)
-
-
-def _matching(
-    people: RestrictedQuerySet[Person], query: str, user: Any
-) -> RestrictedQuerySet[Person]:
-    """Keep the people whose blind index holds every word of the query (whole words or
-    beginnings of 3 letters or more). Each compartment has its own search key, so the
-    query is hashed once per compartment."""
-    compartments: list[uuid.UUID | None] = [None]
-    compartments += Delegation.objects.visible_to(user).values_list("pk", flat=True)
-    condition = Q()
-    for compartment_id in compartments:
-        tokens = query_tokens(compartment_id, query)
-        if not tokens:
-            return people
-        clause = Q(compartment_id=compartment_id)
-        for token in tokens:
-            clause &= Q(search_tokens__contains=token)
-        condition |= clause
-    return people.filter(condition)
 
 
 def person_detail(request: AuthedRequest, pk: str) -> HttpResponse:

@@ -36,6 +36,10 @@ The clocks (the date a period is counted from), with the default period and acti
   Default: 5 years, anonymise.
 * ``integration_assessment``: the day of the assessment (``assessed_on``).
   Default: 10 years, anonymise.
+* ``commitment``, with its signatories and compliance observations: the latest of the
+  day it was made, the days its live signatories signed and the days of its live
+  compliance observations (a commitment still observed is still alive).
+  Default: 10 years, anonymise.
 * ``login_attempt``: django-axes' sign-in records (``AccessAttempt``, ``AccessLog``,
   ``AccessFailureLog``), from the attempt. Default: 90 days, delete (erased: they are not
   records of the dialogue and have no change log).
@@ -52,6 +56,10 @@ identifies someone:
 * Interactions, follow-ups and integration assessments: 10 years. The dialogue with a
   bearer, and the integration of the law into its doctrine and training, move over a
   decade; what was said stays as long as the relationship needs it.
+* Commitments: 10 years after they were last observed. A bearer is reminded of its word
+  years later, so an undertaking stays whole while anyone still checks it; then who
+  signed it and who witnessed it go, and the kind of instrument, parties, dates,
+  disclosure and the compliance series stay.
 * Security incidents: 10 years. Staff hurt, threatened or detained may claim
   compensation or need the record for their care long afterwards, and serious incidents
   are studied for years; the kind, severity, bearers, place and number of staff
@@ -127,6 +135,12 @@ The actions:
     our facilitators, test counts and scores, the interaction.
   - an integration assessment: the evidence becomes the marker. Kept: bearer, pillar,
     level, date, who assessed, the linked interactions and sessions.
+  - a commitment: title and scope become the marker, the terms and the witness are
+    emptied. Kept: instrument, parties, date and precision, place, disclosure, the
+    contacts that led to it, the current compliance. With it: its signatories' name as
+    signed becomes the marker, their title is emptied and the person unlinked (kept:
+    capacity, party, date signed); its compliance observations' note becomes the marker
+    (kept: date, assessment, the concerns, incidents and passages given as evidence).
 
   Every change is a change-log ``update`` by the system (its audit event included); then
   every value of those fields in the record's change log that differs from what the
@@ -142,7 +156,8 @@ What anonymisation cannot reach:
 
 * Free text elsewhere that names the person: interaction summaries and notes,
   follow-up actions, concern descriptions, representations (``to_whom``, content),
-  responses, notes and descriptions of the access, training and integration records.
+  responses, notes and descriptions of the access, training and integration records,
+  commitments' scope and terms.
   Software cannot tell a name in prose; they go when their own record expires, or by
   hand.
 * Copies outside the database: backups, exports, printed documents.
@@ -212,6 +227,7 @@ KINDS = (
     "security_incident",
     "dissemination_session",
     "integration_assessment",
+    "commitment",
     "person",
     "login_attempt",
 )
@@ -669,6 +685,26 @@ DESCRIPTIONS: tuple[Description, ...] = (
         "integration.IntegrationAssessment",
         _before("assessed_on"),
         {"evidence": MARKER},
+    ),
+    Description(
+        "commitment",
+        "commitments.Commitment",
+        _before("made_on"),
+        {"title": MARKER, "scope": MARKER, "terms": "", "witness": ""},
+        parts=(
+            Part(
+                "commitments.Signatory",
+                "commitment",
+                {"name_as_signed": MARKER, "signed_as": "", "person": None},
+                dates=("signed_on",),
+            ),
+            Part(
+                "commitments.ComplianceObservation",
+                "commitment",
+                {"note": MARKER},
+                dates=("observed_on",),
+            ),
+        ),
     ),
 )
 

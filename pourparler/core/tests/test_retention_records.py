@@ -1,6 +1,6 @@
 """Retention of the issue-4 records: concerns (with everything under them), acceptance
 assessments, checkpoint passages, access constraints, security incidents, dissemination
-sessions and integration assessments (the ``DESCRIPTIONS`` table of
+sessions, integration assessments and commitments (the ``DESCRIPTIONS`` table of
 pourparler/core/retention.py).
 
 For each kind: a record past its period is anonymised (its text gone from the row and
@@ -41,6 +41,12 @@ from pourparler.access.services import (
     do_update_passage,
 )
 from pourparler.bearers.models import WeaponBearer
+from pourparler.commitments.models import Commitment, ComplianceObservation, Signatory
+from pourparler.commitments.services import (
+    do_record_compliance,
+    do_register_commitment,
+    do_update_commitment,
+)
 from pourparler.concerns.models import (
     Concern,
     ConcernFollowUp,
@@ -845,12 +851,122 @@ def test_the_table_names_real_fields_and_the_required_text_gets_the_marker() -> 
                 if value is None:
                     assert model_field.null, (target, name)
                 elif value == "":
-                    assert model_field.blank, (target, name)
+                    assert model_field.blank, (target, name)  # required text gets the marker
                 else:
-                    assert value == retention.MARKER and not model_field.blank, (target, name)
+                    assert value == retention.MARKER, (target, name)
+                    assert len(value) <= (model_field.max_length or len(value)), (target, name)
             for name in unlink:
                 assert target._meta.get_field(name).many_to_many, (target, name)
         assert description.kind in retention.KINDS
+
+
+# --- Commitments, with their signatories and compliance observations -----------------------
+
+
+def test_a_commitment_no_longer_observed_is_anonymised_with_its_signatories_and_observations(
+    world: World, army: WeaponBearer
+) -> None:
+    alice = world.alice
+    dal = make_person(alice, world.varnia, full_name="Cmdr. Yusuf Dal")
+
+    def commitment(title: str, made: float, **fields: Any) -> Commitment:
+        return do_register_commitment(
+            actor=alice,
+            compartment=world.varnia,
+            instrument="security_guarantee",
+            title=title,
+            scope=f"{title}: safe conduct for our convoys on the Kessel road.",
+            bearers=[army],
+            made_on=day(made),
+            **fields,
+        )
+
+    old = commitment(
+        "Guarantee from Commander Dal",
+        12,
+        terms="We, the Northern Front, guarantee the convoys of Yusuf Dal's sector.",
+        witness="Elder Mira Sahl of Orrin",
+        place_name="Orrin school",
+        signatories=[
+            {
+                "capacity": "military",
+                "bearer": army,
+                "person": dal,
+                "name_as_signed": "Y. Dal",
+                "signed_as": "Commander of the Northern Front",
+                "signed_on": day(12),
+            }
+        ],
+    )
+    old = do_update_commitment(
+        old,
+        actor=alice,
+        expected_version=old.version,
+        changes={"scope": "Safe conduct on the Kessel road, as Yusuf Dal promised."},
+    )
+    do_record_compliance(
+        old,
+        actor=alice,
+        observed_on=day(11.5),
+        assessment="kept",
+        note="Convoy passed; Dal's escort met it at the ford.",
+    )
+    still_watched = commitment("Order of Colonel Imre Vass", 12)
+    do_record_compliance(
+        still_watched,
+        actor=alice,
+        observed_on=day(1),
+        assessment="breached",
+        note="Vass's men stopped the convoy again.",
+    )
+    recent = commitment("Declaration of Sheikh Omar Tarn", 2)
+    # The person keeps their name (their own clock); what the commitment said of them goes.
+    gone = ("Commander Dal", "Dal's sector", "Yusuf Dal promised", "Y. Dal", "Dal's escort")
+    gone += ("Mira Sahl",)
+    gone += ("Commander of the Northern Front",)
+    stays = ("Imre Vass", "Vass's men", "Omar Tarn")
+    before = plaintexts_in_database()
+    for secret in gone + stays:
+        assert secret in before, secret
+    figures = ("instrument", "bearers", "made_on", "date_precision", "place_name", "disclosure")
+    figures += ("current_compliance", "compliance_observed_on", "interactions")
+    kept_figures = values(old, figures)
+    config = only("commitment", 10 * 365)
+    written = counts()
+
+    [dry] = retention.run(config=config, now=NOW, dry_run=True).kinds
+    assert (dry.examined, dry.expired, dry.anonymised) == (3, 1, 1)
+    assert counts() == written
+
+    [report] = retention.run(config=config, now=NOW).kinds
+
+    assert (report.examined, report.expired, report.anonymised, report.deleted) == (3, 1, 1, 0)
+    after = plaintexts_in_database()
+    for secret in gone:
+        assert secret not in after, secret
+    for secret in stays:
+        assert secret in after, secret
+    stored = fresh(old)
+    assert (stored.title, stored.scope) == (retention.MARKER, retention.MARKER)
+    assert (stored.terms, stored.witness) == ("", "")
+    assert values(old, figures) == kept_figures
+    assert stored.current_compliance == "kept"
+    [signatory] = Signatory.objects.filter(commitment=old)
+    assert (signatory.name_as_signed, signatory.signed_as) == (retention.MARKER, "")
+    assert (signatory.person_id, signatory.capacity, signatory.bearer_id) == (
+        None,
+        "military",
+        army.pk,
+    )
+    assert signatory.signed_on == day(12)
+    [observation] = ComplianceObservation.objects.filter(commitment=old)
+    assert (observation.note, observation.assessment) == (retention.MARKER, "kept")
+    assert Person.objects.filter(pk=dal.pk).exists()
+    assert fresh(still_watched).title == "Order of Colonel Imre Vass"
+    assert fresh(recent).title == "Declaration of Sheikh Omar Tarn"
+    assert verify_command().startswith("OK")
+    [again] = retention.run(config=config, now=NOW).kinds
+    assert (again.examined, again.anonymised) == (2, 0)
 
 
 # --- The old ciphertext does not stay in the SQLite file ------------------------------------

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # django-ninja: the REST API's docs page and its bundled Swagger UI files (static).
+    "ninja",
     "pourparler.core",
     "pourparler.geo",
     "pourparler.bearers",
@@ -294,6 +296,11 @@ AUDIT_CHECKPOINT_EVERY = env_int("POURPARLER_AUDIT_CHECKPOINT_EVERY", 1000)
 # Need-to-know grants are short by design: the longest a grant may run, in days; a longer
 # need is met by renewing it, which leaves a fresh reason in the audit chain.
 GRANT_MAX_DAYS = env_int("POURPARLER_GRANT_MAX_DAYS", 90)
+
+# Personal API tokens (api/tokens.py, docs/api.md): how many days a new token is valid
+# unless told otherwise, and the longest it may be made for.
+API_TOKEN_DAYS = env_int("POURPARLER_API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("POURPARLER_API_TOKEN_MAX_DAYS", 365)
 
 # Retention (core/retention.py, which says what date starts each kind's clock). For each
 # kind of record: the days after that date when it expires, and what `pourparler

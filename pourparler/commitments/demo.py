@@ -546,11 +546,12 @@ class CommitmentsBuilder:
                 "signed_as": signer.signed_as,
                 "signed_on": made_on,
             }
+        # The name stays on the person's record only, where retention and subject-access
+        # requests find it.
         return {
             "capacity": signer.capacity,
             "bearer": info.bearer,
             "person": person.person,
-            "name_as_signed": person.label,
             "signed_as": person.title,
             "signed_on": made_on,
         }

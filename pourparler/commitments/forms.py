@@ -267,6 +267,10 @@ class SignatoryForm(ServiceErrors, forms.ModelForm):
             "signed_as": "Signed as (title)",
             "signed_on": "Signed on",
         }
+        help_texts = {
+            "name_as_signed": "Only for someone not in the register (or signing under "
+            "another name): a person's name is kept on their record.",
+        }
         widgets = {"signed_on": _date_widget()}
 
     def __init__(self, *args: Any, user: Any, commitment: Commitment, **kwargs: Any) -> None:

@@ -140,9 +140,10 @@ class Signatory(Record):
     """Someone who signed or gave the commitment for one of its parties, in a capacity
     (political or military leadership), on a day.
 
-    The person is linked when we know them in the register; otherwise, or as well, the
-    name as signed is kept (encrypted). A signatory whose person or bearer the viewer may
-    not see is hidden from them, name included.
+    The person is linked when we know them in the register; otherwise the name as signed
+    is kept (encrypted). Prefer the link: a name typed here is not reached by the
+    person's retention or subject-access export. A signatory whose person or bearer the
+    viewer may not see is hidden from them, name included.
     """
 
     access_via: ClassVar[tuple[str, ...]] = ("commitment", "person", "bearer")

@@ -154,7 +154,7 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
             queryset=contacts.order_by("-occurred_at"),
             required=False,
             label="Contacts that led to it",
-            help_text="Recorded contacts with the parties where the commitment was discussed.",
+            help_text="Recorded contacts where the commitment was discussed, newest first.",
             widget=_pick_many(),
         )
         model_choice(self.fields, "restricted_to").queryset = staff_of(writable)
@@ -292,11 +292,15 @@ class SignatoryForm(ServiceErrors, forms.ModelForm):
 class ComplianceForm(ServiceErrors, forms.ModelForm):
     """What was seen of a commitment on a day, and the evidence for it."""
 
-    wide_fields = ("note",)
+    wide_fields = ("note", "concerns", "incidents", "passages")
 
-    concerns = ConcernsField(queryset=None, required=False, widget=_pick_many(6))
-    incidents = IncidentsField(queryset=None, required=False, widget=_pick_many(4))
-    passages = PassagesField(queryset=None, required=False, widget=_pick_many(8))
+    concerns = ConcernsField(queryset=None, required=False, label="Concerns", widget=_pick_many(6))
+    incidents = IncidentsField(
+        queryset=None, required=False, label="Security incidents", widget=_pick_many(4)
+    )
+    passages = PassagesField(
+        queryset=None, required=False, label="Checkpoint passages", widget=_pick_many(8)
+    )
 
     class Meta:
         model = ComplianceObservation
@@ -305,9 +309,6 @@ class ComplianceForm(ServiceErrors, forms.ModelForm):
             "observed_on": "Observed on",
             "assessment": "Compliance",
             "note": "What was seen",
-            "concerns": "Concerns",
-            "incidents": "Security incidents",
-            "passages": "Checkpoint passages",
         }
         widgets = {
             "observed_on": _date_widget(),

@@ -34,6 +34,7 @@ from pourparler.core.services import (
 from pourparler.core.text import fold
 from pourparler.exchange.choices import ReviewStatus, RunStatus
 from pourparler.exchange.engine import REPORT_LIMIT, ImportContext, Importer, importer_for
+from pourparler.exchange.importers.linking import link_decided
 from pourparler.exchange.models import ImportRun, ReviewItem
 from pourparler.exchange.reader import ImportRefused, RowError
 from pourparler.geo.lookup import CountryResolver
@@ -256,8 +257,8 @@ def _add_identity(item: ReviewItem, bearer: WeaponBearer, actor: User) -> None:
         hook(item, bearer, actor)
 
 
-# Other apps' imports (context events) add what a decision must also link.
-LINK_HOOKS: list[Any] = []
+# What a decision must also link: the events and parties that name the same actor.
+LINK_HOOKS: list[Any] = [link_decided]
 
 
 @write_service

@@ -1,5 +1,5 @@
 """The formats Pourparler imports; importing this package registers every kind."""
 
-from pourparler.exchange.importers import generic, ucdp_actors
+from pourparler.exchange.importers import events, generic, ucdp_actors, ucdp_conflicts
 
-__all__ = ["generic", "ucdp_actors"]
+__all__ = ["events", "generic", "ucdp_actors", "ucdp_conflicts"]

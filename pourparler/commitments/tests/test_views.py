@@ -359,3 +359,58 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(
     }
     assert counted_small == counted_large
     assert counted_large == PINNED
+
+
+def test_signatories_are_added_corrected_and_removed_through_the_pages(
+    world: World, army: WeaponBearer
+) -> None:
+    commitment = register(world.carol, world.varnia, [army])
+    chief = make_person(world.carol, world.varnia, full_name="Gen. Aurel Voss", bearer=army)
+    carol, bob = client_for(world.carol), client_for(world.bob)
+    added = carol.post(
+        reverse("signatory_create", args=[commitment.pk]),
+        {
+            "capacity": "military",
+            "bearer": str(army.pk),
+            "person": str(chief.pk),
+            "signed_as": "Chief of the General Staff",
+            "signed_on": days_ago(60).isoformat(),
+        },
+    )
+    assert added.status_code == 302, added.content.decode()
+    signatory = Signatory.objects.get()
+    assert (signatory.person, signatory.signed_as) == (chief, "Chief of the General Staff")
+    url = reverse("signatory_edit", args=[signatory.pk])
+    data = {"version": "1", "capacity": "military", "bearer": str(army.pk)}
+    data["person"] = str(chief.pk)
+    assert carol.post(url, {**data, "signed_as": "Chief of Staff"}).status_code == 302
+    stale = bob.post(url, {**data, "signed_as": "Army chief"})
+    assert stale.status_code == 409
+    assert "Chief of Staff" in stale.content.decode() and "Army chief" in stale.content.decode()
+    assert Signatory.objects.get().signed_as == "Chief of Staff"
+    removed = carol.post(reverse("signatory_delete", args=[signatory.pk]), {"version": "2"})
+    assert removed.status_code == 302
+    assert not Signatory.objects.visible_to(world.carol).exists()
+
+
+def test_a_signatory_edit_keeps_the_person_the_editor_may_not_see(
+    world: World, army: WeaponBearer
+) -> None:
+    hidden = make_person(
+        world.carol, world.varnia, full_name="Idris Kanaan", restricted=True, restricted_to=[]
+    )
+    commitment = register(world.carol, world.varnia, [army])
+    signatory = do_add_signatory(
+        commitment,
+        actor=world.carol,
+        capacity="military",
+        bearer=army,
+        person=hidden,
+        name_as_signed="Abu Sahm",
+    )
+    # Alice cannot see the signatory at all: its person is hidden from her.
+    alice = client_for(world.alice)
+    assert alice.get(reverse("signatory_edit", args=[signatory.pk])).status_code == 404
+    detail = alice.get(reverse("commitment_detail", args=[commitment.pk])).content.decode()
+    assert "Abu Sahm" not in detail and "Idris" not in detail
+    assert "No signatory recorded." in detail

@@ -98,18 +98,21 @@ class Table:
         """Return the first column whose HXL hashtag matches ``pattern`` (``#group+name``).
 
         A column matches when it has the same hashtag and at least the pattern's
-        attributes, as HXL's own tag patterns do.
+        attributes, as HXL's own tag patterns do; the closest match wins, then the first.
         """
         if not self.hxl:
             return None
         want_tag, *want_attrs = normalise_hashtag(pattern).split("+")
-        for header, tag in zip(self.headers, self.hxl, strict=True):
+        found: list[tuple[int, int, str]] = []
+        for position, (header, tag) in enumerate(zip(self.headers, self.hxl, strict=True)):
             if not tag:
                 continue
             have_tag, *have_attrs = tag.split("+")
             if have_tag == want_tag and set(want_attrs) <= set(have_attrs):
-                return header
-        return None
+                # The fewest attributes beyond the pattern's wins: #population is the
+                # figure, not #population+group.
+                found.append((len(set(have_attrs) - set(want_attrs)), position, header))
+        return min(found)[2] if found else None
 
     def has(self, column: str) -> bool:
         """Say whether the table has a column of that (normalised) name."""

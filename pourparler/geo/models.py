@@ -3,6 +3,8 @@ situations of violence with their parties, and context events from public datase
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +56,12 @@ class AdminArea(Record):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The outline as GeoJSON text (a Polygon or MultiPolygon, WGS 84), checked with shapely
+    # when imported. Left out of the change log for its size: its SHA-256 is logged instead.
+    boundary = models.TextField(blank=True, editable=False)
+    boundary_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    changelog_exclude: ClassVar[tuple[str, ...]] = ("boundary",)
 
     class Meta:
         ordering = ["country__name", "level", "name"]
@@ -223,3 +231,36 @@ class ContextEventActor(Record):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PopulationFigure(Record):
+    """How many people live in an area in a year, from a named source (OCHA COD-PS).
+
+    One figure per area, year and group: the total (``T_TL``), women or men, an age band.
+    """
+
+    access_scope = AccessScope.ORGANISATION
+    access_via = ("area",)
+
+    area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="population")
+    year = models.PositiveSmallIntegerField()
+    group = models.CharField(
+        max_length=40, help_text=_("The source's code for the group: T_TL is everyone.")
+    )
+    sex = models.CharField(max_length=8, blank=True, help_text=_("all, f or m"))
+    age_range = models.CharField(max_length=16, blank=True, help_text=_("all, 0-4, 60+…"))
+    value = models.PositiveBigIntegerField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["area", "year", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "year", "group"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="geo_populationfigure_unique_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.value:,} ({self.group}, {self.year})"

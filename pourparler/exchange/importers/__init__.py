@@ -1,5 +1,5 @@
 """The formats Pourparler imports; importing this package registers every kind."""
 
-from pourparler.exchange.importers import events, generic, ucdp_actors, ucdp_conflicts
+from pourparler.exchange.importers import events, generic, ocha, ucdp_actors, ucdp_conflicts
 
-__all__ = ["events", "generic", "ucdp_actors", "ucdp_conflicts"]
+__all__ = ["events", "generic", "ocha", "ucdp_actors", "ucdp_conflicts"]

@@ -51,6 +51,9 @@ class Command(BaseCommand):
             help="generic files: which column holds a field (name, kind, aliases, countries…)",
         )
         parser.add_argument("--source", default="", help="generic files: name the dataset")
+        parser.add_argument(
+            "--year", default="", help="raw population tables: the year of the figures"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -77,6 +80,8 @@ class Command(BaseCommand):
             run_options["mapping"] = mapping
         if options["source"]:
             run_options["source"] = options["source"]
+        if options["year"]:
+            run_options["year"] = options["year"]
         started = time.perf_counter()
         try:
             run = run_import(

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pourparler.commitments.models import Signatory
 from pourparler.concerns.models import Representation, Response
 from pourparler.core.retention import (
     DELETE,
@@ -33,6 +34,7 @@ PERSON_FIELDS = ("full_name", "notes", "languages")
 NAME_FIELDS = ("name", "transliteration")
 POSITION_FIELDS = ("rank", "role_title")
 RELATIONSHIP_FIELDS = ("notes",)
+SIGNATORY_FIELDS = ("name_as_signed", "signed_as")
 
 
 def anonymised_name(person: Person) -> str:
@@ -42,7 +44,8 @@ def anonymised_name(person: Person) -> str:
 
 def _contacts_since(cutoff: datetime.datetime, day: datetime.date) -> list[models.QuerySet[Any]]:
     """Subqueries of the live contacts with a person (OuterRef) on or after the cutoff:
-    interactions they took part in, representations made to them, their responses."""
+    interactions they took part in, representations made to them, their responses, the
+    commitments they signed (dated by the signature, else by the commitment)."""
     through = Interaction.their_participants.through
     return [
         through._default_manager.filter(
@@ -55,6 +58,12 @@ def _contacts_since(cutoff: datetime.datetime, day: datetime.date) -> list[model
         ),
         Response._base_manager.filter(
             from_person=OuterRef("pk"), deleted_at__isnull=True, received_on__gte=day
+        ),
+        Signatory._base_manager.filter(
+            Q(signed_on__gte=day) | Q(signed_on__isnull=True, commitment__made_on__gte=day),
+            person=OuterRef("pk"),
+            deleted_at__isnull=True,
+            commitment__deleted_at__isnull=True,
         ),
     ]
 
@@ -103,6 +112,10 @@ class PersonPolicy(Policy):
             if relationship.notes:
                 relationship = system_update(relationship, {"notes": ""})
             scrubber.scrub(relationship, RELATIONSHIP_FIELDS)
+        for signature in Signatory._base_manager.filter(person=person).order_by("pk"):
+            if signature.name_as_signed or signature.signed_as:
+                signature = system_update(signature, {"name_as_signed": "", "signed_as": ""})
+            scrubber.scrub(signature, SIGNATORY_FIELDS)
         changes = {
             "full_name": anonymised_name(person),
             "notes": "",

@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.commitments.models import Signatory
 from pourparler.concerns.models import Representation, Response
 from pourparler.core import audit
 from pourparler.core.access import Clearance, clearance_for, get_visible_or_404
@@ -140,6 +141,7 @@ class SubjectAccess:
     interactions: list[Interaction] = field(default_factory=list)
     representations: list[Representation] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
+    signatures: list[Signatory] = field(default_factory=list)
     history: list[ChangeLogEntry] = field(default_factory=list)
 
     def follow_ups(self) -> list[FollowUp]:
@@ -157,6 +159,7 @@ class SubjectAccess:
             self.follow_ups(),
             self.representations,
             self.responses,
+            self.signatures,
         ]
         return [str(record.pk) for group in groups for record in group]
 
@@ -266,6 +269,19 @@ class SubjectAccess:
                 }
                 for r in self.responses
             ],
+            "commitments_they_signed": [
+                {
+                    "id": s.pk,
+                    "commitment": s.commitment.title,
+                    "instrument": s.commitment.instrument,
+                    "name_as_signed": s.name_as_signed,
+                    "signed_as": s.signed_as,
+                    "capacity": s.capacity,
+                    "for": s.bearer.name,
+                    "signed_on": s.signed_on,
+                }
+                for s in self.signatures
+            ],
             "history": self.history_rows(),
         }
 
@@ -334,7 +350,15 @@ def gather(user: Any, person_id: Any) -> SubjectAccess:
         .filter(from_person=person)
         .order_by("received_on", "created_at")
     )
-    bundle.history = history_of([person, *bundle.names, *bundle.positions, *bundle.relationships])
+    bundle.signatures = list(
+        Signatory.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("commitment", "bearer")
+        .order_by("signed_on", "created_at")
+    )
+    bundle.history = history_of(
+        [person, *bundle.names, *bundle.positions, *bundle.relationships, *bundle.signatures]
+    )
     return bundle
 
 

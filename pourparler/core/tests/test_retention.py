@@ -17,6 +17,8 @@ from django.utils import timezone
 from pytest_django import Settings
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.commitments.models import Signatory
+from pourparler.commitments.services import do_register_commitment
 from pourparler.concerns.services import do_open_concern, do_record_representation
 from pourparler.core import retention
 from pourparler.core.choices import AuditKind, ChangeAction
@@ -458,3 +460,52 @@ def test_an_open_follow_up_of_an_old_interaction_still_due_is_kept(
     assert (follow_ups.examined, follow_ups.anonymised) == (2, 1)
     assert FollowUp.objects.get(pk=due.pk).action == "Deliver the booklets"
     assert FollowUp.objects.get(pk=done_late.pk).action == retention.MARKER
+
+
+def test_a_signature_counts_as_a_sign_of_life_and_goes_with_the_person(
+    world: World, army: WeaponBearer
+) -> None:
+    forgotten = person_to_forget(world, army)
+    signer = make_person(world.alice, world.varnia, full_name="Capt. Anwen Dusk")
+    backdate(Person, signer, created_at=NOW - 3 * YEAR)
+    old = do_register_commitment(
+        actor=world.alice,
+        compartment=world.varnia,
+        instrument="order",
+        title="Order on checkpoints of the Ninth",
+        scope="Ambulances pass the Ninth's checkpoints without search delays.",
+        bearers=[army],
+        made_on=(NOW - 2 * YEAR).date(),
+        signatories=[
+            {
+                "capacity": "military",
+                "bearer": army,
+                "person": forgotten,
+                "name_as_signed": "Maj. I. Q. Maren",
+                "signed_as": "Quartermaster of the Ninth",
+            }
+        ],
+    )
+    do_register_commitment(
+        actor=world.alice,
+        compartment=world.varnia,
+        instrument="safe_passage",
+        title="Safe passage at the ford",
+        scope="Our convoys cross the ford on notification.",
+        bearers=[army],
+        made_on=(NOW - 30 * datetime.timedelta(days=1)).date(),
+        signatories=[{"capacity": "military", "bearer": army, "person": signer}],
+    )
+    assert "Maj. I. Q. Maren" in plaintexts_in_database()
+
+    retention.run(config=ONLY_PEOPLE, now=NOW)
+
+    assert Person._base_manager.get(pk=forgotten.pk).anonymised_at is not None
+    assert Person._base_manager.get(pk=signer.pk).anonymised_at is None  # signed 30 days ago
+    [signature] = Signatory._base_manager.filter(person=forgotten)
+    assert (signature.name_as_signed, signature.signed_as) == ("", "")
+    assert (signature.commitment_id, signature.capacity) == (old.pk, "military")
+    after = plaintexts_in_database()
+    for secret in (*SECRETS, "Maj. I. Q. Maren"):
+        assert secret not in after, secret
+    assert verify_command().startswith("OK")

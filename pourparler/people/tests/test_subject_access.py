@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.commitments.services import do_register_commitment
 from pourparler.concerns.services import do_open_concern, do_record_representation
 from pourparler.core import retention
 from pourparler.core.choices import AuditKind
@@ -105,6 +106,23 @@ class Case:
             content="We recalled the rule of distinction.",
             to_person=self.person,
         )
+        do_register_commitment(
+            actor=world.alice,
+            compartment=world.varnia,
+            instrument="order",
+            title="Order on the conduct of troops at the ford",
+            scope="No shelling of the ford villages; wounded are let through.",
+            bearers=[self.army],
+            made_on=timezone.localdate() - 3 * DAY,
+            signatories=[
+                {
+                    "capacity": "military",
+                    "bearer": self.army,
+                    "person": self.person,
+                    "signed_as": "Commander of the Ninth",
+                }
+            ],
+        )
 
     @property
     def url(self) -> str:
@@ -174,6 +192,9 @@ def test_the_head_of_delegation_downloads_everything_they_may_see_as_json(case: 
         "We recalled the rule of distinction."
     ]
     assert data["responses_they_gave"] == []
+    [signed] = data["commitments_they_signed"]
+    assert signed["commitment"] == "Order on the conduct of troops at the ford"
+    assert (signed["signed_as"], signed["capacity"]) == ("Commander of the Ninth", "military")
     # History: what changed and when, never the earlier values.
     actions = [(h["record"], h["action"]) for h in data["history"]]
     assert ("person", "create") in actions and ("person", "update") in actions
@@ -190,7 +211,7 @@ def test_the_head_of_delegation_downloads_everything_they_may_see_as_json(case: 
     assert event.detail["ids"][0] == str(case.person.pk)
     assert str(case.open.pk) in event.detail["ids"]
     assert str(case.hidden.pk) not in event.detail["ids"]
-    assert event.detail["count"] == len(event.detail["ids"]) == 7
+    assert event.detail["count"] == len(event.detail["ids"]) == 8
     assert "Maren" not in json.dumps(event.detail)
 
 

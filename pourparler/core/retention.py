@@ -10,7 +10,8 @@ The clocks (the date a period is counted from), with the default period and acti
 
 * ``person``: the person's last sign of life: the latest of the record's creation, the
   last interaction they took part in, the last representation made to them or response
-  from them (concerns), the end of the last post they held and, for a person already
+  from them (concerns), the last commitment they signed, the end of the last post they
+  held and, for a person already
   deleted, the deletion. A person who still holds a post (no end date) does not expire
   unless deleted. Only contacts and posts without a tombstone count.
   Default: 5 years, anonymise.

@@ -9,6 +9,9 @@ and alias of the bearers the importing user may see. The matcher answers:
   the name is a short acronym (``UPC`` names three different groups in UCDP alone):
   a person decides in the review queue.
 * **none**: nothing resembles it.
+
+Restricted bearers are never candidates (their names would show in the organisation-wide
+review queue); whoever may see one links an import to it by hand.
 """
 
 from __future__ import annotations
@@ -85,6 +88,9 @@ class NameMatcher:
         registry: they are another actor of that registry, not a candidate.
         """
         visible = bearers if bearers is not None else WeaponBearer.objects.visible_to(user)
+        # Restricted bearers are left out: candidates are kept in review items that every
+        # member of staff may read, and must not carry a restricted bearer's names.
+        visible = visible.filter(restricted=False)
         if exclude_scheme:
             visible = visible.exclude(
                 external_ids__scheme=exclude_scheme, external_ids__deleted_at__isnull=True

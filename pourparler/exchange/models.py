@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pourparler.bearers.choices import IdScheme
 from pourparler.core.choices import AccessScope
 from pourparler.core.models import Record
 from pourparler.exchange.choices import ImportKind, ReviewStatus, ReviewSubject, RunStatus
@@ -158,3 +159,10 @@ class ReviewItem(Record):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scheme_label(self) -> str:
+        """Name the registry of the key as staff know it ("UCDP actor id")."""
+        if self.scheme in IdScheme.values:
+            return str(IdScheme(self.scheme).label)
+        return "Name" if self.scheme == "name" else self.scheme

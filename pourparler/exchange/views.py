@@ -162,9 +162,23 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     items = ReviewItem.objects.visible_to(request.user).select_related("bearer")
     if status in ReviewStatus.values:
         items = items.filter(status=status)
+    page = page_of(items.order_by("-created_at"), request)
+    # The best candidate of each item, among the bearers the viewer may see (one query).
+    wanted = {c["bearer"] for item in page.items for c in item.candidates}
+    visible = {
+        str(pk): name
+        for pk, name in WeaponBearer.objects.visible_to(request.user)
+        .filter(pk__in=list(wanted))
+        .values_list("pk", "name")
+    }
+    rows = []
+    for item in page.items:
+        best = next((c for c in item.candidates if c["bearer"] in visible), None)
+        rows.append((item, {**best, "bearer_name": visible[best["bearer"]]} if best else None))
     context = {
         "nav": NAV,
-        "page": page_of(items.order_by("-created_at"), request),
+        "page": page,
+        "rows": rows,
         "pager_query": query_without_page(request),
         "status": status,
         "statuses": ReviewStatus.choices,

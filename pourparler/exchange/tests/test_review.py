@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pourparler.bearers.choices import IdScheme, NameKind
 from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
-from pourparler.bearers.services import do_create_bearer
+from pourparler.bearers.services import do_create_bearer, do_update_bearer
 from pourparler.core.models import ChangeLogEntry
 from pourparler.exchange.choices import ReviewStatus
 from pourparler.exchange.models import ImportRun, ReviewItem
@@ -122,10 +122,8 @@ def test_staff_without_a_content_role_read_the_queue_but_may_not_decide(
     assert item.status == ReviewStatus.PENDING
 
 
-def test_a_restricted_bearer_is_never_offered_to_those_who_may_not_see_it(
-    world: World,
-) -> None:
-    secret = do_create_bearer(
+def test_a_restricted_bearer_is_never_a_candidate(world: World) -> None:
+    do_create_bearer(
         actor=world.alice,
         name="Supporters of the Awami League",
         kind="militia",
@@ -133,13 +131,32 @@ def test_a_restricted_bearer_is_never_offered_to_those_who_may_not_see_it(
         restricted_to=[world.alice],
     )
     run_import("ucdp-actors", actors_csv(["372"]), "bgd.csv", actor=world.alice)
-    item = ReviewItem.objects.get()
-    assert item.candidates[0]["bearer"] == str(secret.pk)
+    # Nothing about it lands in the queue every member of staff may read.
+    assert not ReviewItem.objects.exists()
+    assert "Supporters of the Awami League" not in str(ImportRun.objects.get().report)
+    listing = client_for(world.dave).get(reverse("review_list") + "?status=pending")
+    assert b"Awami" not in listing.content
+
+
+def test_a_candidate_hidden_from_the_viewer_is_not_shown(
+    world: World, queued: dict[str, ReviewItem]
+) -> None:
+    party = WeaponBearer.objects.get(name="East Bengal communists")
+    do_update_bearer(
+        party,
+        actor=world.alice,
+        expected_version=party.version,
+        changes={"restricted": True},
+    )
+    item = queued["805"]
     for user, shown in (("alice", True), ("bob", False), ("dave", False)):
-        page = client_for(getattr(world, user)).get(reverse("review_detail", args=[item.pk]))
-        assert (b"Supporters of the Awami League" in page.content) is shown, user
+        client = client_for(getattr(world, user))
+        page = client.get(reverse("review_detail", args=[item.pk]))
+        listing = client.get(reverse("review_list"))
+        assert (b"East Bengal communists" in page.content) is shown, user
+        assert (b"East Bengal communists" in listing.content) is shown, user
     # Nor may Bob link to it by posting its id.
-    assert decide(world, item, user="bob", action="link", bearer=str(secret.pk)) == 302
+    assert decide(world, item, user="bob", action="link", bearer=str(party.pk)) == 302
     item.refresh_from_db()
     assert item.status == ReviewStatus.PENDING
 
@@ -159,4 +176,4 @@ def test_the_import_and_review_pages_cost_the_same_queries_however_long(
     after = [count_queries(lambda url=url: client.get(url)) for url in pages]
     assert after == before
     # Session, user, postings and grants, then the page's own queries.
-    assert before == [7, 6, 6, 9]
+    assert before == [7, 7, 6, 9]

@@ -80,6 +80,8 @@ class ImportContext:
     conflict_list: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     queued: int = 0
+    # Rows left alone because their identifier is held by a bearer the user may not see.
+    skipped: int = 0
     _pending: dict[type[Record], list[Record]] = field(default_factory=dict)
     _pending_m2m: dict[Any, Mapping[str, Iterable[Any]]] = field(default_factory=dict)
     _rows: dict[Any, int] = field(default_factory=dict)
@@ -344,6 +346,13 @@ class ImportContext:
 
     def report(self) -> dict[str, Any]:
         """Return the run's report: counts by kind, changes, conflicts, notes, errors."""
+        if self.skipped:
+            rows = "1 row was" if self.skipped == 1 else f"{self.skipped} rows were"
+            self.note(
+                f"{rows} left alone: the identifier is held by a bearer you may not see. "
+                "Ask its delegation to import them."
+            )
+            self.skipped = 0
         return {
             "by_model": {name: vars(c) for name, c in sorted(self.counts.items())},
             "changes": self.changes,

@@ -204,7 +204,14 @@ def run_import(
         return do_record_import_run(
             actor=actor, attempt=attempt, status=RunStatus.REFUSED, errors=refused.errors
         )
-    except (DatabaseError, ValidationError, ValueError, EditConflict, RecordGone) as failure:
+    except (
+        DatabaseError,
+        ValidationError,
+        ValueError,
+        EditConflict,
+        RecordGone,
+        PermissionDenied,
+    ) as failure:
         logger.warning("Import of %s failed: %s", file_name, failure)
         return do_record_import_run(
             actor=actor, attempt=attempt, status=RunStatus.FAILED, failure=str(failure)[:2000]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 
 from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
+from pourparler.core.models import User
 from pourparler.core.text import fold
 from pourparler.exchange.reader import RowError, Table
 
@@ -128,17 +129,27 @@ def require_columns(table: Table, columns: Iterable[str], errors: list[RowError]
 
 
 class KnownBearers:
-    """The bearers an import links to by external id, loaded once for the run."""
+    """The bearers an import links to by external id, loaded once for the run.
 
-    def __init__(self, scheme: str) -> None:
+    Only bearers the importing user may see are used; the identifiers held by others
+    (restricted bearers) are in ``hidden``: rows carrying them are skipped, so an
+    import neither links to a bearer its user may not see nor registers it twice.
+    """
+
+    def __init__(self, scheme: str, actor: User) -> None:
         self.scheme = scheme
         self.by_key: dict[str, WeaponBearer] = {}
+        self.hidden: set[str] = set()
+        visible = set(WeaponBearer.objects.visible_to(actor).values_list("pk", flat=True))
         for ext in (
             ExternalId.objects.alive()
             .filter(scheme=scheme, bearer__deleted_at__isnull=True)
             .select_related("bearer")
         ):
-            self.by_key[ext.value] = ext.bearer
+            if ext.bearer_id in visible:
+                self.by_key[ext.value] = ext.bearer
+            else:
+                self.hidden.add(ext.value)
         prefetch_related_objects(list(self.by_key.values()), "countries")
         self._names: dict[uuid.UUID, set[str]] = {}
 

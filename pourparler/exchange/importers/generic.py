@@ -312,7 +312,7 @@ class GenericBearers(Importer):
 
     def apply(self, items: list[BearerRow], ctx: ImportContext) -> None:
         scheme = str(self.options.get("id_scheme") or IdScheme.OTHER)
-        known = KnownBearers(scheme)
+        known = KnownBearers(scheme, ctx.actor)
         matcher = NameMatcher.for_user(ctx.actor)
         waiting = set(
             ReviewItem.objects.alive()
@@ -357,6 +357,9 @@ class GenericBearers(Importer):
         ctx: ImportContext,
     ) -> WeaponBearer | None:
         key = match_key(item.name)
+        if item.external_id in known.hidden:
+            ctx.skipped += 1
+            return None
         if item.external_id:
             bearer = known.get(item.external_id)
             review_key = (scheme, item.external_id)

@@ -38,10 +38,9 @@ class ActorLinker:
         self.ctx = ctx
         self.scheme = scheme
         self.subject = subject
-        self.known = KnownBearers(scheme)
-        self.ucdp = (
-            self.known if scheme == IdScheme.UCDP_ACTOR else KnownBearers(IdScheme.UCDP_ACTOR)
-        )
+        self.known = KnownBearers(scheme, ctx.actor)
+        ucdp = scheme == IdScheme.UCDP_ACTOR
+        self.ucdp = self.known if ucdp else KnownBearers(IdScheme.UCDP_ACTOR, ctx.actor)
         self.matcher = NameMatcher.for_user(ctx.actor)
         self.by_name: dict[str, WeaponBearer | None] = {}
         self.unlinked: Counter[str] = Counter()
@@ -55,7 +54,7 @@ class ActorLinker:
         """Return the bearer an actor is, or None (queued for review or unknown)."""
         if external_id and external_id in self.ucdp.by_key:
             return self.ucdp.by_key[external_id]
-        if not name or is_not_a_bearer(name):
+        if not name or is_not_a_bearer(name) or external_id in self.ucdp.hidden:
             return None
         key = external_id if self.scheme == IdScheme.UCDP_ACTOR and external_id else name
         if self.scheme == IdScheme.ACLED_ACTOR and name in self.known.by_key:

@@ -216,7 +216,7 @@ class UcdpActors(Importer):
         return actors
 
     def apply(self, items: list[Actor], ctx: ImportContext) -> None:
-        known = KnownBearers(IdScheme.UCDP_ACTOR)
+        known = KnownBearers(IdScheme.UCDP_ACTOR, ctx.actor)
         known.load_names(known.by_key.values())
         matcher = NameMatcher.for_user(ctx.actor, exclude_scheme=IdScheme.UCDP_ACTOR)
         waiting = set(
@@ -230,6 +230,9 @@ class UcdpActors(Importer):
         for actor in ctx.progress(items, "actors"):
             places, left = countries.resolve_list(actor.locations)
             unplaced.update(left)
+            if actor.actor_id in known.hidden:
+                ctx.skipped += 1
+                continue
             bearer = known.get(actor.actor_id)
             if bearer is not None:
                 self._update(actor, bearer, places, known, ctx, refresh)

@@ -201,3 +201,30 @@ def test_an_uncertain_or_short_name_waits_for_a_person(world: World) -> None:
     again = run_import("ucdp-actors", actors_csv(["372", "805", "143"]), "b.csv", actor=world.alice)
     assert again.queued == 0
     assert ReviewItem.objects.filter(status=ReviewStatus.PENDING).count() == 2
+
+
+def test_an_actor_held_by_a_bearer_the_importer_may_not_see_is_left_alone(world: World) -> None:
+    from pourparler.bearers.services import do_create_bearer
+
+    hidden = do_create_bearer(
+        actor=world.bob,
+        name="Bangladesh Army (our file)",
+        kind="armed_forces",
+        external_ids=[(IdScheme.UCDP_ACTOR, "143")],
+        restricted=True,
+        restricted_to=[world.bob],
+    )
+    run = run_import("ucdp-actors", actors_csv(["143", "372"]), "bgd.csv", actor=world.alice)
+    assert run.status == RunStatus.COMPLETED, run.report
+    # Not registered twice, not touched, not linked; the note names neither.
+    assert ExternalId.objects.filter(value="143").get().bearer == hidden
+    assert WeaponBearer.objects.count() == 2
+    hidden.refresh_from_db()
+    assert (hidden.version, hidden.organisation_level) == (1, "")
+    assert "1 row was left alone" in " ".join(run.report["notes"])
+    assert "Bangladesh Army" not in str(run.report)
+    # Bob, who may see it, imports the same row into it.
+    own = run_import("ucdp-actors", actors_csv(["143"]), "bgd.csv", actor=world.bob)
+    assert own.status == RunStatus.COMPLETED
+    hidden.refresh_from_db()
+    assert hidden.organisation_level == OrganisationLevel.STATE

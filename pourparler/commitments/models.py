@@ -32,7 +32,7 @@ from pourparler.commitments.choices import (
     Disclosure,
     Instrument,
 )
-from pourparler.concerns.choices import DatePrecision
+from pourparler.core.choices import DatePrecision
 from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 

@@ -35,8 +35,8 @@ from pourparler.access.models import CheckpointPassage, SecurityIncident
 from pourparler.access.reading import incidents_visible_to, passages_visible_to
 from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments.models import Commitment, ComplianceObservation, Signatory
-from pourparler.concerns.choices import DatePrecision
 from pourparler.concerns.models import Concern, start_of_period
+from pourparler.core.choices import DatePrecision
 from pourparler.core.models import Delegation, Record, User
 from pourparler.core.services import (
     RecordGone,

@@ -29,14 +29,6 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class DatePrecision(models.TextChoices):
-    """How precisely we know when the alleged facts happened."""
-
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-    YEAR = "year", _("Year")
-
-
 class ApplicableLaw(models.TextChoices):
     """The body of law the alleged facts fall under.
 

@@ -26,7 +26,6 @@ from pourparler.bearers.choices import Level
 from pourparler.concerns.choices import (
     ApplicableLaw,
     ConcernStatus,
-    DatePrecision,
     ResponseKind,
     SourceKind,
 )
@@ -39,6 +38,7 @@ from pourparler.concerns.services import (
     do_record_response,
     do_schedule_concern_follow_up,
 )
+from pourparler.core.choices import DatePrecision
 from pourparler.core.models import User
 from pourparler.dialogue.choices import Confidentiality, InteractionKind
 from pourparler.dialogue.models import Interaction

@@ -25,13 +25,13 @@ from pourparler.bearers.choices import Level
 from pourparler.concerns.choices import (
     ApplicableLaw,
     ConcernStatus,
-    DatePrecision,
     InformationCredibility,
     RepresentationMode,
     ResponseKind,
     SourceKind,
     SourceReliability,
 )
+from pourparler.core.choices import DatePrecision
 from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 from pourparler.dialogue.choices import Confidentiality, FollowUpStatus

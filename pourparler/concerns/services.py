@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pourparler.bearers.models import Unit, WeaponBearer
-from pourparler.concerns.choices import ConcernStatus, DatePrecision, ResponseKind
+from pourparler.concerns.choices import ConcernStatus, ResponseKind
 from pourparler.concerns.models import (
     Concern,
     ConcernFollowUp,
@@ -42,6 +42,7 @@ from pourparler.concerns.models import (
     Response,
     start_of_period,
 )
+from pourparler.core.choices import DatePrecision
 from pourparler.core.models import Delegation, Record, User
 from pourparler.core.services import (
     EditConflict,

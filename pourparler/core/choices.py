@@ -76,3 +76,11 @@ class AuditKind(models.TextChoices):
     KEY_OPERATION = "key_operation", _("Key operation")
     RETENTION = "retention", _("Retention")
     CHECKPOINT = "checkpoint", _("Checkpoint")
+
+
+class DatePrecision(models.TextChoices):
+    """How precisely a date is known: alleged facts, a commitment, an imported event."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")

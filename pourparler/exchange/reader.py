@@ -26,8 +26,8 @@ from typing import Any
 
 import charset_normalizer
 
-from pourparler.concerns.choices import DatePrecision
 from pourparler.concerns.models import start_of_period
+from pourparler.core.choices import DatePrecision
 
 # Cells that mean "nothing here" in the files we receive.
 NULLS = frozenset({"", "n/a", "na", "<null>", "null", "none", "-", "nan", "#n/a"})

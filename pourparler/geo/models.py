@@ -8,8 +8,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pourparler.concerns.choices import DatePrecision
-from pourparler.core.choices import AccessScope
+from pourparler.core.choices import AccessScope, DatePrecision
 from pourparler.core.models import Record
 from pourparler.geo.choices import (
     EventActorRole,

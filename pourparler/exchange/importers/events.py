@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from pourparler.bearers.choices import IdScheme
-from pourparler.concerns.choices import DatePrecision
+from pourparler.core.choices import DatePrecision
 from pourparler.exchange.choices import ImportKind
 from pourparler.exchange.engine import ImportContext, Importer, register
 from pourparler.exchange.importers.linking import ActorLinker

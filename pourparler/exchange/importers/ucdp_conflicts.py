@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pourparler.bearers.choices import IdScheme
-from pourparler.concerns.choices import DatePrecision
+from pourparler.core.choices import DatePrecision
 from pourparler.core.text import fold
 from pourparler.exchange.choices import ImportKind, ReviewSubject
 from pourparler.exchange.engine import ImportContext, Importer, register

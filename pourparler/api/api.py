@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from ninja import NinjaAPI, Router, Swagger
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from pourparler.api.auth import API_AUTH, TokenAuth
@@ -128,6 +129,18 @@ api = PourparlerAPI(
 
 def _json(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Say which field is wrong as ``["body", "name"]``, as for the services' refusals."""
+    errors = []
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if loc[:2] == ["body", "payload"]:
+            loc = ["body", *loc[2:]]
+        errors.append({**error, "loc": loc})
+    return _json(request, 422, errors)
 
 
 @api.exception_handler(InvalidInput)

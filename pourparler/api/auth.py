@@ -12,7 +12,7 @@ walls of ``core/middleware.py``, which send browsers to pages; this is its own w
   carry the CSRF token (``X-CSRFToken``), as forms do.
 
 Either way the request then acts as the token's owner or the signed-in user:
-``request.user`` is that user, for the read path and the services.
+``request.auth`` is that user, for the read path and the services.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(401, "Unauthorized")
         if request.method not in SAFE_METHODS and not found.may_write:
             raise AuthorizationError(403, "This token may read only.")
-        request.user = found.user
+        # request.user stays anonymous: the session middleware would otherwise start a
+        # session (and send a cookie) for a caller that has none. Handlers use request.auth.
         return found.user
 
 

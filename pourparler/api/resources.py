@@ -182,6 +182,11 @@ class Resource(Generic[M]):
         return str(self.model._meta.verbose_name)
 
     @property
+    def a_noun(self) -> str:
+        """The singular with its article: "a weapon bearer", "an interaction"."""
+        return f"{'an' if self.noun[:1] in 'aeiou' else 'a'} {self.noun}"
+
+    @property
     def audited(self) -> bool:
         """Reads of compartment records (confidential content) go into the audit chain."""
         return self.model.access_scope == AccessScope.COMPARTMENT
@@ -299,6 +304,7 @@ def _register_list(router: Router, resource: Resource[Any]) -> None:
             f"List the {resource.model._meta.verbose_name_plural} you may see.",
             **params,
         ),
+        summary=f"List {resource.model._meta.verbose_name_plural}",
         response={200: page_of(resource.out), **ERRORS, 422: ValidationErrorOut},
         operation_id=name,
         tags=[resource.tag],
@@ -323,6 +329,7 @@ def _register_detail(router: Router, resource: Resource[Any]) -> None:
             f"Read one {resource.noun}; a missing one and one you may not see are the same 404.",
             pk=uuid.UUID,
         ),
+        summary=f"Read {resource.a_noun}",
         response={200: resource.out, **ERRORS, 404: ErrorOut, 422: ValidationErrorOut},
         operation_id=name,
         tags=[resource.tag],
@@ -343,6 +350,7 @@ def _register_create(router: Router, resource: Resource[Any]) -> None:
         f"/{resource.path}/",
         ["POST"],
         _view(create_record, name, f"Record a new {resource.noun}.", payload=resource.create_in),
+        summary=f"Record {resource.a_noun}",
         response={201: resource.out, **ERRORS, **BAD_BODY},
         operation_id=name,
         tags=[resource.tag],
@@ -375,6 +383,7 @@ def _register_update(router: Router, resource: Resource[Any]) -> None:
             pk=uuid.UUID,
             payload=resource.update_in,
         ),
+        summary=f"Change {resource.a_noun}",
         response={
             200: resource.out,
             **ERRORS,
@@ -415,6 +424,7 @@ def _register_delete(router: Router, resource: Resource[Any]) -> None:
             pk=uuid.UUID,
             version=version,
         ),
+        summary=f"Delete {resource.a_noun}",
         response={
             204: None,
             **ERRORS,

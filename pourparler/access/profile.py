@@ -23,6 +23,7 @@ from pourparler.access.reading import (
 from pourparler.access.views import record_url
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
+from pourparler.dialogue.models import Interaction
 from pourparler.ui.extensions import Panel, TimelineEntry
 
 # The acceptance series is drawn on the panel and listed on the timeline: read it once
@@ -114,3 +115,23 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
     }
     shown = list(row.assessments) if row else []
     return [Panel(template="access/_bearer_panel.html", context=context, records=shown, order=50)]
+
+
+def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
+    """Readings of the bearer's acceptance that this interaction showed."""
+    readings = (
+        acceptance_visible_to(user)
+        .filter(interaction=interaction)
+        .select_related("bearer")
+        .order_by("-assessed_on", "-created_at")
+    )
+    return [
+        TimelineEntry(
+            when=reading.assessed_on,
+            kind=f"Acceptance: {reading.get_status_display().lower()}",
+            title=reading.bearer.name,
+            url=record_url(reading),
+            record=reading,
+        )
+        for reading in readings
+    ]

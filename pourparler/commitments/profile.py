@@ -27,6 +27,7 @@ from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments import figures
 from pourparler.commitments.models import Commitment, ComplianceObservation, Signatory
 from pourparler.core.access import clearance_for
+from pourparler.dialogue.models import Interaction
 from pourparler.people.models import Person
 from pourparler.ui.extensions import Panel, TimelineEntry
 
@@ -146,4 +147,19 @@ def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry
             tags=(str(s.commitment.get_instrument_display()),),
         )
         for s in signatures[:limit]
+    ]
+
+
+def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
+    """Commitments this interaction led to."""
+    commitments = Commitment.objects.visible_to(user).filter(interactions=interaction)
+    return [
+        TimelineEntry(
+            when=c.made_on,
+            kind=f"Commitment: {c.get_instrument_display().lower()}",
+            title=c.title,
+            url=_url(c),
+            record=c,
+        )
+        for c in commitments.order_by("-made_on", "-id")
     ]

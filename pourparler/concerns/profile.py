@@ -18,6 +18,7 @@ from django.urls import reverse
 from pourparler.bearers.models import WeaponBearer
 from pourparler.concerns import figures
 from pourparler.concerns.models import ACTIVE_STATUSES, Concern, Representation, Response
+from pourparler.dialogue.models import Interaction
 from pourparler.people.models import Person
 from pourparler.ui.extensions import Panel, TimelineEntry
 
@@ -119,3 +120,13 @@ def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry
         for r in responses[:limit]
     ]
     return entries
+
+
+def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
+    """Representations made during the interaction, with their concerns."""
+    representations = _with_concerns(
+        Representation.objects.visible_to(user)
+        .filter(interaction=interaction)
+        .order_by("-made_on", "-created_at")
+    )
+    return [_representation_entry(r, r.concern) for r in representations]

@@ -30,6 +30,7 @@ from pourparler.dialogue.services import (
     do_update_interaction,
 )
 from pourparler.people.models import Person
+from pourparler.ui import extensions
 from pourparler.ui.paging import page_of, query_without_page
 
 
@@ -100,9 +101,12 @@ def interaction_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     visible = Interaction.objects.visible_to(user).select_related("compartment", "admin_area")
     interaction = get_visible_or_404(_with_visible_links(visible, user), user, pk)
     record_read(user, interaction)
+    came_of_it = extensions.interaction_links(user, interaction)
+    extensions.audit_shown(user, came_of_it)
     context = {
         "nav": "interactions",
         "interaction": interaction,
+        "came_of_it": came_of_it,
         "their_participants": Person.objects.visible_to(user).filter(interactions=interaction),
         "our_participants": interaction.our_participants.all(),
         "follow_ups": FollowUp.objects.visible_to(user)

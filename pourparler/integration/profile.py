@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from pourparler.bearers.models import WeaponBearer
+from pourparler.dialogue.models import Interaction
 from pourparler.integration.figures import heat_rows
-from pourparler.ui.extensions import Panel
+from pourparler.integration.models import IntegrationAssessment
+from pourparler.ui.extensions import Panel, TimelineEntry
 
 
 def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
@@ -20,4 +24,25 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
             records=shown,
             order=50,
         )
+    ]
+
+
+def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
+    """Assessments of a pillar that cite this interaction as evidence."""
+    assessments = (
+        IntegrationAssessment.objects.visible_to(user)
+        .filter(interactions=interaction)
+        .select_related("bearer")
+        .order_by("-assessed_on", "-created_at")
+    )
+    return [
+        TimelineEntry(
+            when=a.assessed_on,
+            kind=f"Integration: {a.get_pillar_display().lower()}",
+            title=a.bearer.name,
+            url=reverse("assessment_detail", args=[a.pk]),
+            record=a,
+            tags=(str(a.get_level_display()),),
+        )
+        for a in assessments
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from pourparler.bearers.models import WeaponBearer
+from pourparler.dialogue.models import Interaction
 from pourparler.training.figures import reach_by_year
 from pourparler.training.models import DisseminationSession
 from pourparler.ui.extensions import Panel, TimelineEntry
@@ -47,3 +48,9 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
             order=60,
         )
     ]
+
+
+def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
+    """The sessions this interaction records in the contact log."""
+    sessions = DisseminationSession.objects.visible_to(user).filter(interaction=interaction)
+    return [_entry(session) for session in sessions.order_by("-held_on", "-created_at")]

@@ -9,6 +9,9 @@ means editing the bearer or person views:
   - ``bearer_timeline(user, bearer, limit) -> list[TimelineEntry]``
   - ``bearer_panels(user, bearer) -> list[Panel]``
   - ``person_timeline(user, person, limit) -> list[TimelineEntry]``
+  - ``interaction_links(user, interaction) -> list[TimelineEntry]``: what the app
+    recorded from one contact (a representation made there, a session it records, a
+    commitment it led to), shown on the interaction's page
 
   Each reads only through ``visible_to(user)``, like every view, and returns at most
   ``limit`` entries, newest first. The page merges them, keeps the newest ``limit`` and
@@ -110,6 +113,12 @@ def person_timeline(user: Any, person: models.Model, limit: int) -> list[Timelin
     return _merge(
         (e for hook in _hooks("person_timeline") for e in hook(user, person, limit)), limit
     )
+
+
+def interaction_links(user: Any, interaction: models.Model) -> list[TimelineEntry]:
+    """Gather what every app recorded from one interaction, newest first."""
+    entries = (e for hook in _hooks("interaction_links") for e in hook(user, interaction))
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
 
 
 def audit_shown(

@@ -24,17 +24,19 @@ PYTEST_WORKERS ?= 2
 PYTEST := env POURPARLER_TESTING=1 POURPARLER_LOG_LEVEL=$${POURPARLER_LOG_LEVEL:-WARNING} $(BIN)/pytest
 PYTEST_PARALLEL := $(PYTEST) -n $(PYTEST_WORKERS)
 
-.PHONY: help bootstrap system-deps run lint types test-sqlite test-postgres test-browser test test-leaks-long clean
+.PHONY: help bootstrap system-deps run lint types test-sqlite test-api test-postgres test-browser test test-leaks-long test-api-long clean
 
 help:
 	@echo "make run            serve the demo at http://127.0.0.1:$${PORT:-8000} (demo logins are printed)"
-	@echo "make test           lint, types, test-sqlite, test-postgres, test-browser, in that order"
+	@echo "make test           lint, types, test-sqlite, test-api, test-postgres, test-browser, in that order"
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make types          mypy"
 	@echo "make test-sqlite    unit and integration tests on SQLite"
+	@echo "make test-api       schemathesis fuzzes every API operation (API_FUZZ_EXAMPLES=100 each)"
 	@echo "make test-postgres  the same tests on a throwaway PostgreSQL cluster"
 	@echo "make test-browser   browser tests in headless Chromium"
 	@echo "make test-leaks-long the leak property test over many more worlds (not in make test)"
+	@echo "make test-api-long  the API fuzzing with 1,000 examples per operation (not in make test)"
 	@echo "make system-deps    install chromium and postgresql with apt-get (as root)"
 	@echo "make clean          remove var/ and caches (keeps .venv)"
 
@@ -62,13 +64,24 @@ lint: bootstrap
 types: bootstrap
 	POURPARLER_TESTING=1 $(BIN)/mypy pourparler
 
-# Tests marked postgres_only run in test-postgres only.
+# Tests marked postgres_only run in test-postgres only; the API fuzzing (marked fuzz) in
+# test-api only.
 test-sqlite: bootstrap
-	$(PYTEST_PARALLEL) -m "not browser and not postgres_only"
+	$(PYTEST_PARALLEL) -m "not browser and not postgres_only and not fuzz"
+
+# schemathesis against the whole application (pourparler/api/tests/test_fuzz.py), on
+# SQLite: every operation with API_FUZZ_EXAMPLES generated requests, valid and invalid;
+# no server error, nothing the schema does not say. About 2 minutes at 100.
+API_FUZZ_EXAMPLES ?= 100
+test-api: bootstrap
+	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PYTEST_PARALLEL) -m fuzz pourparler/api/tests/test_fuzz.py
+
+test-api-long: bootstrap
+	$(MAKE) test-api API_FUZZ_EXAMPLES=1000
 
 test-postgres: bootstrap
 	scripts/system-deps.sh postgresql
-	scripts/with-postgres.sh $(PYTEST_PARALLEL) -m "not browser"
+	scripts/with-postgres.sh $(PYTEST_PARALLEL) -m "not browser and not fuzz"
 
 # The leak property test of `make test` covers 22 generated worlds (>= 10,000 checks);
 # this runs it over LEAK_EXAMPLES worlds, on SQLite. Takes about 5 s a world.
@@ -85,6 +98,7 @@ test: bootstrap system-deps
 	$(MAKE) lint
 	$(MAKE) types
 	$(MAKE) test-sqlite
+	$(MAKE) test-api
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
 

@@ -1,0 +1,99 @@
+"""Fuzzing the API with schemathesis: every operation of the schema the running application
+serves, with generated data (valid and invalid), as a field delegate with a read-write
+token and records in her compartment.
+
+Each answer must not be a server error and must be what the schema says: a documented
+status code, a documented content type, a body that matches, documented headers.
+``API_FUZZ_EXAMPLES`` examples per operation (100 by default; ``make test-api-long``
+asks 1000). Marked ``fuzz``: ``make test-api`` runs it on SQLite, apart from the suites.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from pourparler.api.api import api
+from pourparler.api.models import TokenScope
+from pourparler.api.tokens import issue_token
+from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
+from pourparler.dialogue.services import do_create_follow_up
+from pourparler.geo.models import Country
+from pourparler.geo.services import do_create_admin_area
+from pourparler.people.services import do_add_person_name, do_create_relationship
+from pourparler.testing.personas import (
+    build_world,
+    make_bearer,
+    make_interaction,
+    make_person,
+    make_unit,
+)
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "100"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+]
+
+
+@pytest.fixture
+def fuzz_token(db: None) -> str:
+    """A world with a record of every kind in Varnia, and alice's read-write token."""
+    world = build_world()
+    alice = world.alice
+    country = Country.objects.get(iso2="AF")
+    area = do_create_admin_area(actor=alice, country=country, pcode="AF01", name="Kabul")
+    army = make_bearer(alice, name="Varnian Armed Forces", countries=[country])
+    rebels = make_bearer(alice, name="Front of the Hills", kind="non_state_armed_group")
+    do_add_bearer_name(army, actor=alice, name="VAF", kind="acronym")
+    do_add_external_id(army, actor=alice, scheme="wikidata", value="Q1")
+    brigade = make_unit(alice, army, admin_area=area)
+    colonel = make_person(alice, world.varnia, bearer=army)
+    do_add_person_name(colonel, actor=alice, name="Abu Idris")
+    do_create_relationship(colonel, actor=alice, holder=alice)
+    meeting = make_interaction(alice, world.varnia, bearers=[army, rebels])
+    do_create_follow_up(meeting, actor=alice, action="Send the rules of engagement")
+    make_person(world.dave, world.kestria, full_name="Maj. Tomas Vell", bearer=army)
+    assert brigade.pk
+    return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret
+
+
+def served_schema() -> dict[str, Any]:
+    """The OpenAPI document /api/v1/openapi.json serves (test_docs.py checks they are equal)."""
+    return dict(api.get_openapi_schema())
+
+
+# Loaded when the tests are collected (the database is not open yet), then called through
+# the whole WSGI application: every middleware, the token check, the read path, the services.
+schema = schemathesis.openapi.from_dict(served_schema())
+schema.app = get_wsgi_application()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=False,
+)
+def test_the_api_answers_what_its_schema_says(case: Any, fuzz_token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_token}"}, checks=CHECKS)

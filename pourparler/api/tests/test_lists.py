@@ -172,3 +172,23 @@ def test_an_analyst_reads_every_delegation_but_changes_none(world: World, varnia
     refused = hana.patch(f"/interactions/{varnia.meeting.pk}/", {"version": 1, "summary": "x"})
     assert refused.status_code == 403
     assert ApiClient(world.audrey).get("/interactions/").json()["items"] == []
+
+
+def test_a_restricted_record_is_only_for_those_named(world: World, alice_api: ApiClient) -> None:
+    made = alice_api.post(
+        "/people/",
+        {"compartment": str(world.varnia.pk), "full_name": "Source K", "restricted": True},
+    )
+    assert made.status_code == 201
+    person = made.json()
+    assert person["restricted_to"] == [str(world.alice.pk)]
+    path = f"/people/{person['id']}/"
+    assert alice_api.get(path).status_code == 200
+    for colleague in (world.bob, world.carol, world.hana):
+        other = ApiClient(colleague)
+        assert other.get(path).status_code == 404
+        assert person["id"] not in ids_of(other.get("/people/"))
+    shared = alice_api.patch(path, {"version": 1, "restricted_to": [str(world.bob.pk)]})
+    assert shared.status_code == 200
+    assert set(shared.json()["restricted_to"]) == {str(world.alice.pk), str(world.bob.pk)}
+    assert ApiClient(world.bob).get(path).status_code == 200

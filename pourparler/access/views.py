@@ -73,7 +73,7 @@ from pourparler.core.access import Action, RestrictedQuerySet, clearance_for, ge
 from pourparler.core.audit import record_list, record_lists, record_read
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation, Record
-from pourparler.core.services import EditConflict, RecordGone
+from pourparler.ui.editing import delete_or_explain, save_edit
 from pourparler.ui.paging import page_of, query_without_page
 
 NAV = "access"
@@ -499,61 +499,45 @@ def _edit(request: AuthedRequest, kind: RecordKind, pk: str) -> HttpResponse:
     if request.method == "GET":
         # The form shows the confidential text: opening it is a read.
         record_read(user, record)
-    version = record.version
-    conflict: EditConflict | None = None
-    conflict_rows: list[dict[str, str]] = []
-    if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
-        if form.is_valid():
-            try:
-                kind.update(
-                    record,
-                    actor=user,
-                    expected_version=version,
-                    changes=form.changes(),
-                    **form.links(),
-                )
-            except EditConflict as exc:
-                conflict = exc
-                conflict_rows = _conflict_rows(form, exc.current, user)
-                version = exc.current.version
-            except RecordGone:
-                messages.error(request, f"This {kind.label} was deleted while you were editing it.")
-                return redirect(kind.url("list"))
-            else:
-                messages.success(request, f"The {kind.label} is saved.")
-                return redirect(kind.url("detail"), pk=record.pk)
+    edit = save_edit(
+        request,
+        form,
+        record=record,
+        save=lambda version: kind.update(
+            record, actor=user, expected_version=version, changes=form.changes(), **form.links()
+        ),
+        compare=lambda current: _conflict_rows(form, current, user),
+        what=kind.label,
+        saved=f"The {kind.label} is saved.",
+        saved_to=reverse(kind.url("detail"), args=[record.pk]),
+        gone_to=reverse(kind.url("list")),
+    )
+    if edit.done is not None:
+        return edit.done
     context = {
         "nav": NAV,
         "kind": kind,
         "form": form,
         "fieldsets": _fieldsets(form),
         "record": record,
-        "version": version,
-        "conflict": conflict,
-        "conflict_rows": conflict_rows,
         "creating": False,
+        **edit.context(),
     }
-    return render(request, "access/record_form.html", context, status=409 if conflict else 200)
+    return render(request, "access/record_form.html", context, status=edit.status)
 
 
+@require_POST
 def _delete(request: AuthedRequest, kind: RecordKind, pk: str) -> HttpResponse:
     user = request.user
     record = get_visible_or_404(kind.queryset(user), user, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-        kind.delete(record, actor=user, expected_version=version)
-    except (ValueError, EditConflict):
-        messages.error(
-            request,
-            f"Someone changed this {kind.label} since you opened it; review it before deleting.",
-        )
-        return redirect(kind.url("detail"), pk=record.pk)
-    messages.success(request, f"The {kind.label} is deleted. An administrator can restore it.")
-    return redirect(kind.url("list"))
+    return delete_or_explain(
+        request,
+        delete=lambda version: kind.delete(record, actor=user, expected_version=version),
+        what=kind.label,
+        deleted=f"The {kind.label} is deleted. An administrator can restore it.",
+        stale_to=reverse(kind.url("detail"), args=[record.pk]),
+        done_to=reverse(kind.url("list")),
+    )
 
 
 # -- what each detail page shows besides the record --------------------------------------
@@ -576,108 +560,66 @@ def _passage_extra(user: Any, passage: CheckpointPassage) -> dict[str, Any]:
 # -- the pages, kind by kind -------------------------------------------------------------
 
 
-def acceptance_list(request: AuthedRequest) -> HttpResponse:
-    """List acceptance assessments, newest first, with filters."""
-    return _list(request, ACCEPTANCE)
+def _pages(
+    kind: RecordKind, extra: Callable[[Any, Any], dict[str, Any]] | None = None
+) -> tuple[Callable[..., HttpResponse], ...]:
+    """Return the list, detail, create, edit and delete pages of one kind of record."""
+
+    def list_page(request: AuthedRequest) -> HttpResponse:
+        return _list(request, kind)
+
+    def detail_page(request: AuthedRequest, pk: str) -> HttpResponse:
+        return _detail(request, kind, pk, extra)
+
+    def create_page(request: AuthedRequest) -> HttpResponse:
+        return _create(request, kind)
+
+    def edit_page(request: AuthedRequest, pk: str) -> HttpResponse:
+        return _edit(request, kind, pk)
+
+    def delete_page(request: AuthedRequest, pk: str) -> HttpResponse:
+        return _delete(request, kind, pk)
+
+    pages = (list_page, detail_page, create_page, edit_page, delete_page)
+    docs = (
+        f"List {kind.plural.lower()}, newest first, with filters.",
+        f"Show one {kind.label}.",
+        f"Record {kind.a_label}.",
+        f"Edit {kind.a_label}; a stale edit is refused and both versions are shown.",
+        f"Put a tombstone on {kind.a_label} (a POST naming its version).",
+    )
+    for page, action, doc in zip(
+        pages, ("list", "detail", "create", "edit", "delete"), docs, strict=True
+    ):
+        page.__name__ = page.__qualname__ = kind.url(action)
+        page.__doc__ = doc
+    return pages
 
 
-def acceptance_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Show one acceptance assessment beside the bearer's acceptance over time."""
-    return _detail(request, ACCEPTANCE, pk, _acceptance_extra)
-
-
-def acceptance_create(request: AuthedRequest) -> HttpResponse:
-    """Record how far a bearer accepts our offer of services."""
-    return _create(request, ACCEPTANCE)
-
-
-def acceptance_edit(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Edit an acceptance assessment; a stale edit is refused and both versions are shown."""
-    return _edit(request, ACCEPTANCE, pk)
-
-
-@require_POST
-def acceptance_delete(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Put a tombstone on an acceptance assessment."""
-    return _delete(request, ACCEPTANCE, pk)
-
-
-def passage_list(request: AuthedRequest) -> HttpResponse:
-    """List checkpoint passages, newest first, with filters."""
-    return _list(request, PASSAGE)
-
-
-def passage_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Show one checkpoint passage and the incidents that happened at it."""
-    return _detail(request, PASSAGE, pk, _passage_extra)
-
-
-def passage_create(request: AuthedRequest) -> HttpResponse:
-    """Record a checkpoint passage."""
-    return _create(request, PASSAGE)
-
-
-def passage_edit(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Edit a checkpoint passage; a stale edit is refused and both versions are shown."""
-    return _edit(request, PASSAGE, pk)
-
-
-@require_POST
-def passage_delete(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Put a tombstone on a checkpoint passage."""
-    return _delete(request, PASSAGE, pk)
-
-
-def access_constraint_list(request: AuthedRequest) -> HttpResponse:
-    """List access constraints, newest first, with filters."""
-    return _list(request, CONSTRAINT)
-
-
-def access_constraint_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Show one access constraint."""
-    return _detail(request, CONSTRAINT, pk)
-
-
-def access_constraint_create(request: AuthedRequest) -> HttpResponse:
-    """Record an access constraint."""
-    return _create(request, CONSTRAINT)
-
-
-def access_constraint_edit(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Edit an access constraint; a stale edit is refused and both versions are shown."""
-    return _edit(request, CONSTRAINT, pk)
-
-
-@require_POST
-def access_constraint_delete(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Put a tombstone on an access constraint."""
-    return _delete(request, CONSTRAINT, pk)
-
-
-def security_incident_list(request: AuthedRequest) -> HttpResponse:
-    """List security incidents, newest first, with filters."""
-    return _list(request, INCIDENT)
-
-
-def security_incident_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Show one security incident."""
-    return _detail(request, INCIDENT, pk)
-
-
-def security_incident_create(request: AuthedRequest) -> HttpResponse:
-    """Record a security incident."""
-    return _create(request, INCIDENT)
-
-
-def security_incident_edit(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Edit a security incident; a stale edit is refused and both versions are shown."""
-    return _edit(request, INCIDENT, pk)
-
-
-@require_POST
-def security_incident_delete(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Put a tombstone on a security incident."""
-    return _delete(request, INCIDENT, pk)
+(
+    acceptance_list,
+    acceptance_detail,
+    acceptance_create,
+    acceptance_edit,
+    acceptance_delete,
+) = _pages(ACCEPTANCE, _acceptance_extra)
+passage_list, passage_detail, passage_create, passage_edit, passage_delete = _pages(
+    PASSAGE, _passage_extra
+)
+(
+    access_constraint_list,
+    access_constraint_detail,
+    access_constraint_create,
+    access_constraint_edit,
+    access_constraint_delete,
+) = _pages(CONSTRAINT)
+(
+    security_incident_list,
+    security_incident_detail,
+    security_incident_create,
+    security_incident_edit,
+    security_incident_delete,
+) = _pages(INCIDENT)
 
 
 def record_url(record: Record) -> str:

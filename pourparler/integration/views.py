@@ -19,7 +19,6 @@ from pourparler.core.access import clearance_for, get_visible_or_404
 from pourparler.core.audit import record_list, record_read
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
-from pourparler.core.services import EditConflict, RecordGone
 from pourparler.dialogue.models import Interaction
 from pourparler.integration.choices import Pillar
 from pourparler.integration.figures import heat_rows, pillars, scale
@@ -31,6 +30,7 @@ from pourparler.integration.services import (
     do_update_assessment,
 )
 from pourparler.training.models import DisseminationSession
+from pourparler.ui.editing import delete_or_explain, save_edit
 from pourparler.ui.paging import page_of, query_without_page
 
 NAV = "integration"
@@ -172,7 +172,7 @@ def assessment_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "integration/assessment_form.html", context)
 
 
-def _conflict_rows(form: AssessmentForm, current: IntegrationAssessment) -> list[dict[str, str]]:
+def _conflict_rows(form: AssessmentForm, current: Any) -> list[dict[str, str]]:
     """List the fields where the stored version differs from what the editor submitted."""
     rows = []
     for name in form.field_values():
@@ -205,48 +205,34 @@ def assessment_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     if request.method == "GET":
         # The form shows the confidential evidence: opening it is a read.
         record_read(user, assessment)
-    version = assessment.version
-    conflict: EditConflict | None = None
-    conflict_rows: list[dict[str, str]] = []
-    if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
-        if form.is_valid():
-            try:
-                do_update_assessment(
-                    assessment,
-                    actor=user,
-                    expected_version=version,
-                    changes=form.field_values(),
-                    links=form.link_values(),
-                )
-            except EditConflict as exc:
-                conflict = exc
-                current = exc.current
-                assert isinstance(current, IntegrationAssessment)
-                conflict_rows = _conflict_rows(form, current)
-                version = current.version
-            except RecordGone:
-                messages.error(request, "This assessment was deleted while you were editing it.")
-                return redirect("integration_overview")
-            else:
-                messages.success(request, "Assessment saved.")
-                return redirect("assessment_detail", pk=assessment.pk)
+    edit = save_edit(
+        request,
+        form,
+        record=assessment,
+        save=lambda version: do_update_assessment(
+            assessment,
+            actor=user,
+            expected_version=version,
+            changes=form.field_values(),
+            links=form.link_values(),
+        ),
+        compare=lambda current: _conflict_rows(form, current),
+        what="assessment",
+        saved="Assessment saved.",
+        saved_to=reverse("assessment_detail", args=[assessment.pk]),
+        gone_to=reverse("integration_overview"),
+    )
+    if edit.done is not None:
+        return edit.done
     context = {
         "nav": NAV,
         "form": form,
         "assessment": assessment,
         "bearer": assessment.bearer,
-        "version": version,
-        "conflict": conflict,
-        "conflict_rows": conflict_rows,
         "creating": False,
+        **edit.context(),
     }
-    return render(
-        request, "integration/assessment_form.html", context, status=409 if conflict else 200
-    )
+    return render(request, "integration/assessment_form.html", context, status=edit.status)
 
 
 @require_POST
@@ -254,18 +240,15 @@ def assessment_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     """Put a tombstone on an assessment; the pillar's status falls back to the one before."""
     user = request.user
     assessment = get_visible_or_404(_reachable(user), user, pk)
-    history = reverse("assessment_history_pillar", args=[assessment.bearer_id, assessment.pillar])
-    try:
-        version = int(request.POST.get("version", ""))
-        do_delete_assessment(assessment, actor=user, expected_version=version)
-    except (ValueError, EditConflict):
-        messages.error(
-            request,
-            "Someone changed this assessment since you opened it; review it before deleting.",
-        )
-        return redirect("assessment_detail", pk=assessment.pk)
-    except RecordGone:
-        messages.error(request, "This assessment was already deleted.")
-        return redirect(history)
-    messages.success(request, "Assessment deleted. An administrator can restore it.")
-    return redirect(history)
+    return delete_or_explain(
+        request,
+        delete=lambda version: do_delete_assessment(
+            assessment, actor=user, expected_version=version
+        ),
+        what="assessment",
+        deleted="Assessment deleted. An administrator can restore it.",
+        stale_to=reverse("assessment_detail", args=[assessment.pk]),
+        done_to=reverse(
+            "assessment_history_pillar", args=[assessment.bearer_id, assessment.pillar]
+        ),
+    )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import Level
@@ -18,7 +19,6 @@ from pourparler.core.access import clearance_for, get_visible_or_404
 from pourparler.core.audit import record_list, record_read
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation
-from pourparler.core.services import EditConflict, RecordGone
 from pourparler.dialogue.models import Interaction, Topic
 from pourparler.training.choices import SessionKind
 from pourparler.training.figures import figures
@@ -26,6 +26,7 @@ from pourparler.training.filters import visible_sessions
 from pourparler.training.forms import SessionForm
 from pourparler.training.models import DisseminationSession
 from pourparler.training.services import do_delete_session, do_record_session, do_update_session
+from pourparler.ui.editing import delete_or_explain, save_edit
 from pourparler.ui.paging import page_of, query_without_page
 
 NAV = "training"
@@ -126,7 +127,7 @@ def session_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "training/session_form.html", context)
 
 
-def _conflict_rows(form: SessionForm, current: DisseminationSession) -> list[dict[str, str]]:
+def _conflict_rows(form: SessionForm, current: Any) -> list[dict[str, str]]:
     """List the fields where the stored version differs from what the editor submitted."""
     rows = []
     for name in form.Meta.fields:
@@ -162,45 +163,27 @@ def session_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     if request.method == "GET":
         # The form shows the confidential notes: opening it is a read.
         record_read(user, session)
-    version = session.version
-    conflict: EditConflict | None = None
-    conflict_rows: list[dict[str, str]] = []
-    if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
-        if form.is_valid():
-            try:
-                do_update_session(
-                    session,
-                    actor=user,
-                    expected_version=version,
-                    changes=form.field_values(),
-                    links=form.link_values(),
-                )
-            except EditConflict as exc:
-                conflict = exc
-                current = exc.current
-                assert isinstance(current, DisseminationSession)
-                conflict_rows = _conflict_rows(form, current)
-                version = current.version
-            except RecordGone:
-                messages.error(request, "This session was deleted while you were editing it.")
-                return redirect("session_list")
-            else:
-                messages.success(request, "Session saved.")
-                return redirect("session_detail", pk=session.pk)
-    context = {
-        "nav": NAV,
-        "form": form,
-        "session": session,
-        "version": version,
-        "conflict": conflict,
-        "conflict_rows": conflict_rows,
-        "creating": False,
-    }
-    return render(request, "training/session_form.html", context, status=409 if conflict else 200)
+    edit = save_edit(
+        request,
+        form,
+        record=session,
+        save=lambda version: do_update_session(
+            session,
+            actor=user,
+            expected_version=version,
+            changes=form.field_values(),
+            links=form.link_values(),
+        ),
+        compare=lambda current: _conflict_rows(form, current),
+        what="session",
+        saved="Session saved.",
+        saved_to=reverse("session_detail", args=[session.pk]),
+        gone_to=reverse("session_list"),
+    )
+    if edit.done is not None:
+        return edit.done
+    context = {"nav": NAV, "form": form, "session": session, "creating": False, **edit.context()}
+    return render(request, "training/session_form.html", context, status=edit.status)
 
 
 @require_POST
@@ -208,16 +191,11 @@ def session_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     """Put a tombstone on a session (nothing is erased; the deletion is logged)."""
     user = request.user
     session = get_visible_or_404(DisseminationSession, user, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-        do_delete_session(session, actor=user, expected_version=version)
-    except (ValueError, EditConflict):
-        messages.error(
-            request, "Someone changed this session since you opened it; review it before deleting."
-        )
-        return redirect("session_detail", pk=session.pk)
-    except RecordGone:
-        messages.error(request, "This session was already deleted.")
-        return redirect("session_list")
-    messages.success(request, "Session deleted. An administrator can restore it.")
-    return redirect("session_list")
+    return delete_or_explain(
+        request,
+        delete=lambda version: do_delete_session(session, actor=user, expected_version=version),
+        what="session",
+        deleted="Session deleted. An administrator can restore it.",
+        stale_to=reverse("session_detail", args=[session.pk]),
+        done_to=reverse("session_list"),
+    )

@@ -198,10 +198,12 @@ class SignatoryEntryForm(forms.Form):
         choices=[("", "—"), *Capacity.choices], required=False, label="Capacity"
     )
     bearer = forms.ModelChoiceField(
-        queryset=WeaponBearer.objects.none(), required=False, label="For the party"
+        queryset=WeaponBearer.objects.visible_to(None), required=False, label="For the party"
     )
     person = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label="Person (if in the register)"
+        queryset=Person.objects.visible_to(None),
+        required=False,
+        label="Person (if in the register)",
     )
     name_as_signed = forms.CharField(required=False, max_length=300, label="Name as signed")
     signed_as = forms.CharField(required=False, max_length=300, label="Signed as (title)")

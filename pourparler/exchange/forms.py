@@ -28,7 +28,9 @@ class DecisionForm(forms.Form):
 class LinkForm(DecisionForm):
     """Link the name to a bearer the person may see."""
 
-    bearer = forms.ModelChoiceField(queryset=WeaponBearer.objects.none(), widget=forms.HiddenInput)
+    bearer = forms.ModelChoiceField(
+        queryset=WeaponBearer.objects.visible_to(None), widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

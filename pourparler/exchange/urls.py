@@ -13,5 +13,6 @@ urlpatterns = [
     path("upload/<uuid:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("review/", views.review_list, name="review_list"),
     path("review/<uuid:pk>/", views.review_detail, name="review_detail"),
+    path("export/<slug:name>/", views.export_list, name="export_list"),
     path("review/<uuid:pk>/decide/", views.review_decide, name="review_decide"),
 ]

@@ -9,14 +9,16 @@ hinted at).
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from pourparler.bearers.choices import BearerKind
 from pourparler.bearers.models import WeaponBearer
@@ -24,7 +26,7 @@ from pourparler.core.access import get_visible_or_404
 from pourparler.core.http import AuthedRequest
 from pourparler.core.services import EditConflict, RecordGone
 from pourparler.core.text import fold
-from pourparler.exchange import uploads
+from pourparler.exchange import exports, uploads
 from pourparler.exchange.choices import ImportKind, ReviewStatus, RunStatus
 from pourparler.exchange.forms import DecisionForm, LinkForm, RegisterForm, UploadForm
 from pourparler.exchange.models import ImportRun, ReviewItem
@@ -297,3 +299,40 @@ def _first_error(form: DecisionForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "check the form."
+
+
+@require_GET
+def export_list(request: AuthedRequest, name: str) -> HttpResponseBase:
+    """Give out one list as a file (see ``exchange/exports.py``), audited first.
+
+    An unknown list or format is the 404 of a missing page; confidential columns asked
+    for by someone without the right are refused with a page saying why (403).
+    """
+    user = request.user
+    export = exports.registry().get(name)
+    fmt = request.GET.get("format", "csv")
+    if export is None or fmt not in export.formats:
+        raise Http404
+    confidential = request.GET.get("confidential") == "1"
+    if confidential and not exports.may_export_confidential(user):
+        context = {"nav": NAV, "export": export}
+        return render(request, "exchange/export_refused.html", context, status=403)
+    prepared = exports.prepare(export, user, request.GET, fmt=fmt, confidential=confidential)
+    content_type = exports.FORMATS[fmt][0]
+    response: HttpResponseBase
+    if fmt in ("csv", "hxl"):
+        response = StreamingHttpResponse(
+            exports.csv_lines(prepared, hxl=fmt == "hxl"), content_type=content_type
+        )
+    elif fmt == "json":
+        response = StreamingHttpResponse(exports.json_chunks(prepared), content_type=content_type)
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(prepared, export.label), content_type=content_type
+        )
+    else:
+        document = exports.geojson_document(prepared)
+        response = HttpResponse(json.dumps(document), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(export, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response

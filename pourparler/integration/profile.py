@@ -28,10 +28,11 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
 
 
 def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:
-    """Assessments of a pillar that cite this interaction as evidence."""
+    """Assessments of a pillar that cite this interaction as evidence (of a bearer the user
+    may see: the pages hide the others too)."""
     assessments = (
         IntegrationAssessment.objects.visible_to(user)
-        .filter(interactions=interaction)
+        .filter(interactions=interaction, bearer__in=WeaponBearer.objects.visible_to(user))
         .select_related("bearer")
         .order_by("-assessed_on", "-created_at")
     )

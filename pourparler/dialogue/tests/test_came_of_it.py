@@ -10,6 +10,7 @@ from pourparler.commitments.tests.helpers import register
 from pourparler.concerns.tests.helpers import open_concern, represent
 from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent
+from pourparler.integration.services import do_record_assessment
 from pourparler.testing.http import count_queries, sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction
 from pourparler.training.tests.conftest import make_session
@@ -21,7 +22,10 @@ def test_the_page_links_what_came_of_the_contact_and_only_what_the_reader_may_se
     world: World, client: Client
 ) -> None:
     army = make_bearer(world.alice, name="Varnian Armed Forces")
-    contact = make_interaction(world.alice, world.varnia, bearers=[army])
+    hidden = make_bearer(
+        world.carol, name="Shadow Brigade", restricted=True, restricted_to=[world.carol]
+    )
+    contact = make_interaction(world.carol, world.varnia, bearers=[army, hidden])
     url = reverse("interaction_detail", args=[contact.pk])
     sign_in(client, world.bob)
     client.get(url)
@@ -44,6 +48,16 @@ def test_the_page_links_what_came_of_the_contact_and_only_what_the_reader_may_se
         restricted_to=[world.carol],
     )
 
+    do_record_assessment(
+        actor=world.carol,
+        compartment=world.varnia,
+        bearer=hidden,
+        pillar="doctrine",
+        level=2,
+        evidence="Their manual cites the Geneva Conventions.",
+        interactions=[contact],
+    )
+
     body = client.get(url).content.decode()
     assert "What came of it" in body
     assert "Shelling of the market" in body and "Camp Orel" in body
@@ -51,6 +65,7 @@ def test_the_page_links_what_came_of_the_contact_and_only_what_the_reader_may_se
     assert reverse("commitment_detail", args=[commitment.pk]) in body
     assert "Safe passage on the bridge road" not in body  # not from this contact
     assert "Guarantee for the depot" not in body  # restricted to carol and alice
+    assert "Shadow Brigade" not in body  # an assessment of a bearer bob may not see
     # One audit append for everything shown, however many records there are.
     assert count_queries(lambda: client.get(url)) == bare + 3
     lists = AuditEvent.objects.filter(kind=AuditKind.LIST, actor=world.bob)

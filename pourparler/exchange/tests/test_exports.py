@@ -17,11 +17,16 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from pourparler.access.services import do_record_passage
+from pourparler.commitments.choices import Instrument
+from pourparler.commitments.services import do_register_commitment
+from pourparler.concerns.services import do_open_concern
 from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent, User
-from pourparler.dialogue.models import Interaction
+from pourparler.dialogue.models import Interaction, Topic
 from pourparler.testing.http import count_queries, sign_in
 from pourparler.testing.personas import World, make_bearer, make_interaction, make_person
+from pourparler.training.services import do_record_session
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +217,17 @@ def test_the_list_page_offers_the_export(world: World, contacts: list[Interactio
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("interactions", "csv"), ("interactions", "xlsx"), ("bearers", "json"), ("people", "hxl")],
+    [
+        ("interactions", "csv"),
+        ("interactions", "xlsx"),
+        ("interactions", "geojson"),
+        ("bearers", "json"),
+        ("people", "hxl"),
+        ("passages", "geojson"),
+        ("concerns", "csv"),
+        ("commitments", "csv"),
+        ("sessions", "xlsx"),
+    ],
 )
 def test_queries_are_constant_in_the_row_count(world: World, name: str, fmt: str) -> None:
     client = client_for(world.carol)
@@ -226,9 +241,134 @@ def test_queries_are_constant_in_the_row_count(world: World, name: str, fmt: str
             army = make_bearer(world.alice, name=f"Army {n} {len(exports())}")
             make_person(world.alice, world.varnia, full_name=f"Person {n}")
             make_interaction(world.alice, world.varnia, bearers=[army])
+            point = {"latitude": decimal.Decimal(n), "longitude": decimal.Decimal(n)}
+            passage(world.alice, world, army, **point)
+            do_open_concern(
+                actor=world.alice,
+                compartment=world.varnia,
+                summary=f"Concern {n}",
+                description="Two shells hit the market at noon.",
+                occurred_on=datetime.date(2026, 1, 3),
+                opened_on=datetime.date(2026, 1, 5),
+                bearers=[army],
+                category=Topic.objects.get(code="conduct-of-hostilities"),
+            )
+            do_register_commitment(
+                actor=world.alice,
+                compartment=world.varnia,
+                instrument=Instrument.SAFE_PASSAGE,
+                title=f"Commitment {n}",
+                scope="Medical teams cross on notice.",
+                bearers=[army],
+                made_on=datetime.date(2026, 1, 5),
+            )
+            do_record_session(
+                actor=world.alice,
+                compartment=world.varnia,
+                bearer=army,
+                kind="briefing",
+                language="en",
+                level="tactical",
+                held_on=datetime.date(2026, 3, 2),
+                participants=20,
+            )
 
     add(2)
     few = count_queries(run)
     add(5)
     many = count_queries(run)
     assert few == many
+
+
+# --- the other lists ------------------------------------------------------------------
+
+
+def passage(actor: User, world: World, bearer: Any, **fields: Any) -> Any:
+    fields.setdefault("place_name", "Kessel Ford bridge")
+    fields.setdefault("outcome", "passed")
+    return do_record_passage(actor=actor, compartment=world.varnia, bearer=bearer, **fields)
+
+
+def test_passages_as_geojson_leave_out_hidden_checkpoints(world: World) -> None:
+    army = make_bearer(world.alice)
+    shadow = make_bearer(
+        world.carol, name="Shadow Brigade", restricted=True, restricted_to=[world.carol]
+    )
+    mapped = passage(
+        world.alice,
+        world,
+        army,
+        latitude=decimal.Decimal("4.5"),
+        longitude=decimal.Decimal("18.25"),
+        note="Searched the ambulance",
+    )
+    passage(world.alice, world, army, outcome="turned_back")
+    passage(
+        world.carol, world, shadow, latitude=decimal.Decimal("4"), longitude=decimal.Decimal("18")
+    )
+
+    document = json.loads(body(export(world.alice, "passages", format="geojson")))
+    assert [f["id"] for f in document["features"]] == [str(mapped.pk)]
+    assert document["properties"]["rows_without_coordinates"] == 1
+    assert "note" not in document["features"][0]["properties"]
+    assert json.loads(body(export(world.dave, "passages", format="geojson")))["features"] == []
+    carol = json.loads(body(export(world.carol, "passages", format="geojson", confidential="1")))
+    notes = {f["properties"]["note"] for f in carol["features"]}
+    assert notes == {"Searched the ambulance", ""}
+    stopped = rows_of(export(world.alice, "passages", outcome="stopped"))[1:]
+    assert [
+        row[rows_of(export(world.alice, "passages"))[0].index("outcome")] for row in stopped
+    ] == ["Turned back"]
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [("concerns", "summary"), ("commitments", "title"), ("sessions", "external facilitators")],
+)
+def test_the_other_registers_export_their_visible_rows(
+    world: World, name: str, secret: str
+) -> None:
+    army = make_bearer(world.alice)
+    made = {
+        "concerns": lambda who, where: do_open_concern(
+            actor=who,
+            compartment=where,
+            summary="Shelling of the market",
+            description="Two shells hit the market at noon.",
+            occurred_on=datetime.date(2026, 1, 3),
+            opened_on=datetime.date(2026, 1, 5),
+            bearers=[army],
+            category=Topic.objects.get(code="conduct-of-hostilities"),
+        ),
+        "commitments": lambda who, where: do_register_commitment(
+            actor=who,
+            compartment=where,
+            instrument=Instrument.SAFE_PASSAGE,
+            title="Safe passage on the bridge road",
+            scope="Medical teams cross on notice.",
+            bearers=[army],
+            made_on=datetime.date(2026, 1, 5),
+        ),
+        "sessions": lambda who, where: do_record_session(
+            actor=who,
+            compartment=where,
+            bearer=army,
+            kind="briefing",
+            language="en",
+            level="tactical",
+            held_on=datetime.date(2026, 3, 2),
+            participants=20,
+            external_facilitators="Maj. Olu Ben",
+        ),
+    }[name]
+    ours = made(world.alice, world.varnia)
+    made(world.dave, world.kestria)
+
+    rows = rows_of(export(world.alice, name, format="hxl"))
+    assert secret not in rows[0]
+    assert rows[1][0].startswith("#")
+    assert [row[0] for row in rows[2:]] == [str(ours.pk)]
+    full = rows_of(export(world.carol, name, format="csv", confidential="1"))
+    assert full[1][full[0].index(secret)] != ""
+    assert export(world.bob, name, confidential="1").status_code == 403
+    assert exports()[-1].detail["ids"] == [str(ours.pk)]

@@ -10,6 +10,7 @@ asks 1000). Marked ``fuzz``: ``make test-api`` runs it on SQLite, apart from the
 
 from __future__ import annotations
 
+import datetime
 import os
 from typing import Any
 
@@ -41,6 +42,7 @@ from pourparler.testing.personas import (
     make_person,
     make_unit,
 )
+from pourparler.training.services import do_record_session
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -73,6 +75,17 @@ def fuzz_token(db: None) -> str:
     meeting = make_interaction(alice, world.varnia, bearers=[army, rebels])
     do_create_follow_up(meeting, actor=alice, action="Send the rules of engagement")
     make_person(world.dave, world.kestria, full_name="Maj. Tomas Vell", bearer=army)
+    do_record_session(
+        actor=alice,
+        compartment=world.varnia,
+        kind="briefing",
+        bearer=army,
+        participants=20,
+        held_on=datetime.date(2026, 3, 2),
+        language="en",
+        units=[brigade],
+        interaction=meeting,
+    )
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret
 

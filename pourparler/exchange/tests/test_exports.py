@@ -17,7 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pourparler.access.services import do_record_passage
+from pourparler.access.choices import ConstraintCategory
+from pourparler.access.services import (
+    do_record_constraint,
+    do_record_incident,
+    do_record_passage,
+)
 from pourparler.commitments.choices import Instrument
 from pourparler.commitments.services import do_register_commitment
 from pourparler.concerns.services import do_open_concern
@@ -29,6 +34,8 @@ from pourparler.testing.personas import World, make_bearer, make_interaction, ma
 from pourparler.training.services import do_record_session
 
 pytestmark = pytest.mark.django_db
+
+CATEGORY = ConstraintCategory.values[0]
 
 
 def client_for(user: User) -> Client:
@@ -227,6 +234,8 @@ def test_the_list_page_offers_the_export(world: World, contacts: list[Interactio
         ("concerns", "csv"),
         ("commitments", "csv"),
         ("sessions", "xlsx"),
+        ("constraints", "geojson"),
+        ("incidents", "json"),
     ],
 )
 def test_queries_are_constant_in_the_row_count(world: World, name: str, fmt: str) -> None:
@@ -261,6 +270,21 @@ def test_queries_are_constant_in_the_row_count(world: World, name: str, fmt: str
                 scope="Medical teams cross on notice.",
                 bearers=[army],
                 made_on=datetime.date(2026, 1, 5),
+            )
+            do_record_constraint(
+                actor=world.alice,
+                compartment=world.varnia,
+                category=CATEGORY,
+                description=f"Constraint {n}",
+                bearer=army,
+                **point,
+            )
+            do_record_incident(
+                actor=world.alice,
+                compartment=world.varnia,
+                kind="threat",
+                description=f"Incident {n}",
+                bearers=[army],
             )
             do_record_session(
                 actor=world.alice,
@@ -323,7 +347,13 @@ def test_passages_as_geojson_leave_out_hidden_checkpoints(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("name", "secret"),
-    [("concerns", "summary"), ("commitments", "title"), ("sessions", "external facilitators")],
+    [
+        ("concerns", "summary"),
+        ("commitments", "title"),
+        ("sessions", "external facilitators"),
+        ("constraints", "description"),
+        ("incidents", "description"),
+    ],
 )
 def test_the_other_registers_export_their_visible_rows(
     world: World, name: str, secret: str
@@ -359,6 +389,20 @@ def test_the_other_registers_export_their_visible_rows(
             held_on=datetime.date(2026, 3, 2),
             participants=20,
             external_facilitators="Maj. Olu Ben",
+        ),
+        "constraints": lambda who, where: do_record_constraint(
+            actor=who,
+            compartment=where,
+            category=CATEGORY,
+            description="Road closed by the army",
+            bearer=army,
+        ),
+        "incidents": lambda who, where: do_record_incident(
+            actor=who,
+            compartment=where,
+            kind="threat",
+            description="A driver was threatened",
+            bearers=[army],
         ),
     }[name]
     ours = made(world.alice, world.varnia)

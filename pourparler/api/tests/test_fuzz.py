@@ -34,6 +34,7 @@ from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
 from pourparler.dialogue.services import do_create_follow_up
 from pourparler.geo.models import Country
 from pourparler.geo.services import do_create_admin_area
+from pourparler.integration.services import do_record_assessment
 from pourparler.people.services import do_add_person_name, do_create_relationship
 from pourparler.testing.personas import (
     build_world,
@@ -85,6 +86,15 @@ def fuzz_token(db: None) -> str:
         language="en",
         units=[brigade],
         interaction=meeting,
+    )
+    do_record_assessment(
+        actor=alice,
+        compartment=world.varnia,
+        bearer=army,
+        pillar="doctrine",
+        level=2,
+        evidence="The field manual has a chapter on detention.",
+        interactions=[meeting],
     )
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret

@@ -222,6 +222,60 @@ def test_the_list_page_offers_the_export(world: World, contacts: list[Interactio
     assert b'name="confidential"' in page.content
 
 
+def add_rows(world: World, count: int) -> None:
+    """Record ``count`` more rows of every list, each with its links."""
+    for n in range(count):
+        army = make_bearer(world.alice, name=f"Army {n} {len(exports())}")
+        make_person(world.alice, world.varnia, full_name=f"Person {n}")
+        make_interaction(world.alice, world.varnia, bearers=[army])
+        point = {"latitude": decimal.Decimal(n), "longitude": decimal.Decimal(n)}
+        passage(world.alice, world, army, **point)
+        do_open_concern(
+            actor=world.alice,
+            compartment=world.varnia,
+            summary=f"Concern {n}",
+            description="Two shells hit the market at noon.",
+            occurred_on=datetime.date(2026, 1, 3),
+            opened_on=datetime.date(2026, 1, 5),
+            bearers=[army],
+            category=Topic.objects.get(code="conduct-of-hostilities"),
+        )
+        do_register_commitment(
+            actor=world.alice,
+            compartment=world.varnia,
+            instrument=Instrument.SAFE_PASSAGE,
+            title=f"Commitment {n}",
+            scope="Medical teams cross on notice.",
+            bearers=[army],
+            made_on=datetime.date(2026, 1, 5),
+        )
+        do_record_constraint(
+            actor=world.alice,
+            compartment=world.varnia,
+            category=CATEGORY,
+            description=f"Constraint {n}",
+            bearer=army,
+            **point,
+        )
+        do_record_incident(
+            actor=world.alice,
+            compartment=world.varnia,
+            kind="threat",
+            description=f"Incident {n}",
+            bearers=[army],
+        )
+        do_record_session(
+            actor=world.alice,
+            compartment=world.varnia,
+            bearer=army,
+            kind="briefing",
+            language="en",
+            level="tactical",
+            held_on=datetime.date(2026, 3, 2),
+            participants=20,
+        )
+
+
 @pytest.mark.parametrize(
     ("name", "fmt"),
     [
@@ -245,61 +299,9 @@ def test_queries_are_constant_in_the_row_count(world: World, name: str, fmt: str
     def run() -> None:
         body(client.get(url, {"format": fmt, "confidential": "1"}))
 
-    def add(count: int) -> None:
-        for n in range(count):
-            army = make_bearer(world.alice, name=f"Army {n} {len(exports())}")
-            make_person(world.alice, world.varnia, full_name=f"Person {n}")
-            make_interaction(world.alice, world.varnia, bearers=[army])
-            point = {"latitude": decimal.Decimal(n), "longitude": decimal.Decimal(n)}
-            passage(world.alice, world, army, **point)
-            do_open_concern(
-                actor=world.alice,
-                compartment=world.varnia,
-                summary=f"Concern {n}",
-                description="Two shells hit the market at noon.",
-                occurred_on=datetime.date(2026, 1, 3),
-                opened_on=datetime.date(2026, 1, 5),
-                bearers=[army],
-                category=Topic.objects.get(code="conduct-of-hostilities"),
-            )
-            do_register_commitment(
-                actor=world.alice,
-                compartment=world.varnia,
-                instrument=Instrument.SAFE_PASSAGE,
-                title=f"Commitment {n}",
-                scope="Medical teams cross on notice.",
-                bearers=[army],
-                made_on=datetime.date(2026, 1, 5),
-            )
-            do_record_constraint(
-                actor=world.alice,
-                compartment=world.varnia,
-                category=CATEGORY,
-                description=f"Constraint {n}",
-                bearer=army,
-                **point,
-            )
-            do_record_incident(
-                actor=world.alice,
-                compartment=world.varnia,
-                kind="threat",
-                description=f"Incident {n}",
-                bearers=[army],
-            )
-            do_record_session(
-                actor=world.alice,
-                compartment=world.varnia,
-                bearer=army,
-                kind="briefing",
-                language="en",
-                level="tactical",
-                held_on=datetime.date(2026, 3, 2),
-                participants=20,
-            )
-
-    add(2)
+    add_rows(world, 2)
     few = count_queries(run)
-    add(5)
+    add_rows(world, 5)
     many = count_queries(run)
     assert few == many
 

@@ -27,6 +27,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pourparler.access.services import (
+    do_record_acceptance,
+    do_record_constraint,
+    do_record_incident,
+    do_record_passage,
+)
 from pourparler.api.api import api
 from pourparler.api.models import TokenScope
 from pourparler.api.tokens import issue_token
@@ -95,6 +101,36 @@ def fuzz_token(db: None) -> str:
         level=2,
         evidence="The field manual has a chapter on detention.",
         interactions=[meeting],
+    )
+    do_record_acceptance(
+        actor=alice,
+        compartment=world.varnia,
+        bearer=army,
+        status="partly",
+        assessed_on=datetime.date(2026, 3, 2),
+    )
+    passage = do_record_passage(
+        actor=alice,
+        compartment=world.varnia,
+        bearer=army,
+        unit=brigade,
+        place_name="Bridge checkpoint",
+        outcome="incident",
+    )
+    do_record_constraint(
+        actor=alice,
+        compartment=world.varnia,
+        category="movement",
+        description="Roadblock on the road north.",
+        bearer=army,
+    )
+    do_record_incident(
+        actor=alice,
+        compartment=world.varnia,
+        kind="threat",
+        description="A driver was threatened.",
+        bearers=[army, rebels],
+        passage=passage,
     )
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret

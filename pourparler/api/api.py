@@ -24,9 +24,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Router, Swagger
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from pourparler.api.auth import API_AUTH, TokenAuth
@@ -47,13 +49,25 @@ carrying the record as it now stands. See docs/api.md.
 """
 
 
-class StrictJSONParser(Parser):
-    """Parse JSON bodies, refusing text no database can store (NUL, lone surrogates)."""
+class StrictParser(Parser):
+    """Parse JSON bodies, refusing text no database can store (NUL, lone surrogates), and
+    query strings, refusing a single-valued parameter given more than once."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
         _check_strings(data)
         return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        """Read query parameters; one given several times that takes a single value is
+        passed on as a list, so it is refused (422) instead of silently taking the last."""
+        result: dict[str, Any] = {}
+        for key in data:
+            values = data.getlist(key)
+            result[key] = values if key in list_fields or len(values) > 1 else values[0]
+        return result
 
 
 def _check_strings(value: Any) -> None:
@@ -92,6 +106,26 @@ class PourparlerAPI(NinjaAPI):
         _no_store(response)
         return response
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The schema, saying of each optional query parameter that it may be left out,
+        not that it may be null (a query string has no null)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query":
+                        _without_null(parameter["schema"])
+        return schema
+
+
+def _without_null(schema: dict[str, Any]) -> None:
+    branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+    if "anyOf" in schema and len(branches) == 1:
+        del schema["anyOf"]
+        schema.update(branches[0])
+
 
 def _no_store(response: HttpResponse) -> None:
     add_never_cache_headers(response)
@@ -123,7 +157,7 @@ api = PourparlerAPI(
     auth=API_AUTH,
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_decorator=docs_wall,
-    parser=StrictJSONParser(),
+    parser=StrictParser(),
 )
 
 

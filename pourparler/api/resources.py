@@ -41,6 +41,7 @@ from pourparler.api.schemas import (
     ErrorOut,
     NoFilters,
     PageParams,
+    QueryInt,
     ValidationErrorOut,
     VersionIn,
     conflict_of,
@@ -411,7 +412,7 @@ def _register_delete(router: Router, resource: Resource[Any]) -> None:
 
     name = f"delete_{resource.model._meta.model_name}"
     version = cast(Any, Annotated)[
-        int, param.Query(ge=1, le=MAX_VERSION, description="The version you last read.")
+        QueryInt, param.Query(ge=1, le=MAX_VERSION, description="The version you last read.")
     ]
     router.add_api_operation(
         f"/{resource.path}/{{pk}}/",

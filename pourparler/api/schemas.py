@@ -79,6 +79,15 @@ def _iso_moment(value: Any) -> Any:
     return value
 
 
+def _query_int(value: Any) -> Any:
+    """Take a whole-number query parameter only as digits (not 1.0, not 1e3)."""
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]{1,12}", value):
+        raise ValueError("Give a whole number.")
+    if isinstance(value, bool):
+        raise ValueError("Give a whole number.")
+    return value
+
+
 def _query_flag(value: Any) -> Any:
     """Take a yes/no query parameter only as true or false."""
     if value is None or isinstance(value, bool):
@@ -100,8 +109,9 @@ Version = Annotated[
 ]
 Latitude = Annotated[StrictFloat | StrictInt, Field(ge=-90, le=90)]
 Longitude = Annotated[StrictFloat | StrictInt, Field(ge=-180, le=180)]
-# A yes/no query parameter: true or false.
+# Query parameters: yes/no only as true or false, whole numbers only as digits.
 QueryFlag = Annotated[bool, BeforeValidator(_query_flag)]
+QueryInt = Annotated[int, BeforeValidator(_query_int)]
 
 
 def ids(manager: Manager[Any]) -> list[uuid.UUID]:
@@ -180,8 +190,8 @@ class ValidationErrorOut(Schema):
 class PageParams(Schema):
     """Which slice of the list to return."""
 
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
+    limit: QueryInt = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
+    offset: QueryInt = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 
 
 class NoFilters(Schema):

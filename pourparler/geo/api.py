@@ -1,13 +1,20 @@
-"""The API's places: countries and administrative areas (organisation-wide reference data).
+"""The API's places and context: countries and administrative areas, situations of
+violence with their parties, context events with their actors, and population figures
+(organisation-wide reference data).
 
-Read by everyone signed in; added by staff with a content role through the geo
-services. There is no service to change or delete a place (the ISO list is seeded and
-areas are keyed by their P-code), so neither is offered here.
+Read by everyone signed in; countries and areas are added by staff with a content role
+through the geo services. There is no service to change or delete a place (the ISO list
+is seeded and areas are keyed by their P-code), so neither is offered here. Situations,
+events and population figures are written only by the imports (``exchange``): they are
+read-only here. A party or an actor linked to a bearer the caller may not see is left
+out, as on the pages (``access_via``).
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -15,9 +22,17 @@ from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
 from pourparler.api.resources import QS, Resource, linked, maybe_linked, register
-from pourparler.api.schemas import RecordOut, Text
+from pourparler.api.schemas import Day, QueryInt, RecordOut, Text, ids
 from pourparler.core.models import User
-from pourparler.geo.models import AdminArea, Country
+from pourparler.geo.models import (
+    AdminArea,
+    ContextEvent,
+    ContextEventActor,
+    Country,
+    PopulationFigure,
+    Situation,
+    SituationParty,
+)
 from pourparler.geo.services import do_create_admin_area, do_create_country
 
 router = Router()
@@ -72,7 +87,7 @@ class AdminAreaFilters(Schema):
     """Filters of the list of administrative areas."""
 
     country: uuid.UUID | None = None
-    level: int | None = Field(None, ge=0, le=32)
+    level: QueryInt | None = Field(None, ge=0, le=32)
     parent: uuid.UUID | None = None
 
 
@@ -132,5 +147,251 @@ register(
         filter=_filter_areas,
         create_in=AdminAreaIn,
         create=_create_area,
+    ),
+)
+
+
+# --- Situations, context events, population (written by the imports; read only) -------------
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+class SituationOut(RecordOut):
+    """A situation of violence (an armed conflict or other), as UCDP/PRIO or we name it."""
+
+    name: str
+    kind: str
+    countries: list[uuid.UUID]
+    ucdp_conflict_id: str
+    ucdp_type: str
+    incompatibility: str
+    territory: str
+    intensity: str
+    started_on: datetime.date | None
+    start_precision: str
+    first_year: int | None
+    last_year: int | None
+
+    @staticmethod
+    def resolve_countries(obj: Situation) -> list[uuid.UUID]:
+        return ids(obj.countries)
+
+
+class SituationFilters(Schema):
+    """Filters of the situations."""
+
+    country: uuid.UUID | None = Field(None, description="Situations in this country.")
+    q: Text | None = Field(None, max_length=300, description="Part of the name.")
+
+
+def _filter_situations(queryset: QS, filters: SituationFilters, user: User) -> QS:
+    if filters.country:
+        queryset = queryset.filter(countries=filters.country)
+    if filters.q:
+        queryset = queryset.filter(name__icontains=filters.q)
+    return queryset
+
+
+register(
+    router,
+    Resource(
+        model=Situation,
+        path="situations",
+        out=SituationOut,
+        tag="geo",
+        order=("name", "id"),
+        filters=SituationFilters,
+        filter=_filter_situations,
+        prepare=lambda queryset, user: queryset.prefetch_related("countries"),
+    ),
+)
+
+
+class SituationPartyOut(RecordOut):
+    """A party to a situation, as the source names it, and the bearer it is if known."""
+
+    situation: uuid.UUID = Field(validation_alias="situation_id")
+    bearer: uuid.UUID | None = Field(validation_alias="bearer_id")
+    name: str
+    ucdp_actor_id: str
+    side: str
+    role: str
+    first_year: int | None
+    last_year: int | None
+
+
+class PartyFilters(Schema):
+    """Filters of the parties."""
+
+    situation: uuid.UUID | None = None
+    bearer: uuid.UUID | None = None
+
+
+def _filter_parties(queryset: QS, filters: PartyFilters, user: User) -> QS:
+    wanted = {"situation_id": filters.situation, "bearer_id": filters.bearer}
+    return queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+
+
+register(
+    router,
+    Resource(
+        model=SituationParty,
+        path="situation-parties",
+        out=SituationPartyOut,
+        tag="geo",
+        order=("situation_id", "side", "name", "id"),
+        filters=PartyFilters,
+        filter=_filter_parties,
+    ),
+)
+
+
+class ContextEventOut(RecordOut):
+    """An event of political violence from UCDP GED or ACLED."""
+
+    source: str
+    source_id: str
+    kind: str
+    sub_kind: str
+    occurred_on: datetime.date
+    ended_on: datetime.date | None
+    date_precision: str
+    country: uuid.UUID | None = Field(validation_alias="country_id")
+    admin1: str
+    admin2: str
+    admin_area: uuid.UUID | None = Field(validation_alias="admin_area_id")
+    place: str
+    latitude: float | None
+    longitude: float | None
+    location_precision: int | None
+    deaths: int | None
+    deaths_low: int | None
+    deaths_high: int | None
+    civilian_deaths: int | None
+    situation: uuid.UUID | None = Field(validation_alias="situation_id")
+    description: str
+    reported_by: str
+
+    @staticmethod
+    def resolve_latitude(obj: ContextEvent) -> float | None:
+        return _number(obj.latitude)
+
+    @staticmethod
+    def resolve_longitude(obj: ContextEvent) -> float | None:
+        return _number(obj.longitude)
+
+
+class EventFilters(Schema):
+    """Filters of the context events."""
+
+    country: uuid.UUID | None = None
+    situation: uuid.UUID | None = None
+    admin_area: uuid.UUID | None = None
+    bearer: uuid.UUID | None = Field(None, description="Events with this bearer as an actor.")
+    date_from: Day | None = Field(None, description="On or after this day.")
+    date_to: Day | None = Field(None, description="On or before this day.")
+
+
+def _filter_events(queryset: QS, filters: EventFilters, user: User) -> QS:
+    if filters.bearer:
+        actors = ContextEventActor.objects.visible_to(user).filter(bearer_id=filters.bearer)
+        queryset = queryset.filter(pk__in=actors.values("event_id"))
+    wanted = {
+        "country_id": filters.country,
+        "situation_id": filters.situation,
+        "admin_area_id": filters.admin_area,
+        "occurred_on__gte": filters.date_from,
+        "occurred_on__lte": filters.date_to,
+    }
+    return queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+
+
+register(
+    router,
+    Resource(
+        model=ContextEvent,
+        path="context-events",
+        out=ContextEventOut,
+        tag="geo",
+        order=("-occurred_on", "id"),
+        filters=EventFilters,
+        filter=_filter_events,
+    ),
+)
+
+
+class ContextEventActorOut(RecordOut):
+    """An actor of a context event, as the dataset names it, and the bearer if known."""
+
+    event: uuid.UUID = Field(validation_alias="event_id")
+    name: str
+    external_id: str
+    side: str
+    role: str
+    bearer: uuid.UUID | None = Field(validation_alias="bearer_id")
+
+
+class ActorFilters(Schema):
+    """Filters of the actors of events."""
+
+    event: uuid.UUID | None = None
+    bearer: uuid.UUID | None = None
+
+
+def _filter_actors(queryset: QS, filters: ActorFilters, user: User) -> QS:
+    wanted = {"event_id": filters.event, "bearer_id": filters.bearer}
+    return queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+
+
+register(
+    router,
+    Resource(
+        model=ContextEventActor,
+        path="context-event-actors",
+        out=ContextEventActorOut,
+        tag="geo",
+        order=("event_id", "name", "id"),
+        filters=ActorFilters,
+        filter=_filter_actors,
+    ),
+)
+
+
+class PopulationFigureOut(RecordOut):
+    """How many people live in an area, by year and group, as an office published it."""
+
+    area: uuid.UUID = Field(validation_alias="area_id")
+    year: int
+    group: str
+    sex: str
+    age_range: str
+    value: int
+    source: str
+
+
+class PopulationFilters(Schema):
+    """Filters of the population figures."""
+
+    area: uuid.UUID | None = None
+    year: QueryInt | None = Field(None, ge=1800, le=2200)
+
+
+def _filter_population(queryset: QS, filters: PopulationFilters, user: User) -> QS:
+    wanted = {"area_id": filters.area, "year": filters.year}
+    return queryset.filter(**{k: v for k, v in wanted.items() if v is not None})
+
+
+register(
+    router,
+    Resource(
+        model=PopulationFigure,
+        path="population-figures",
+        out=PopulationFigureOut,
+        tag="geo",
+        order=("area_id", "-year", "group", "sex", "age_range", "id"),
+        filters=PopulationFilters,
+        filter=_filter_population,
     ),
 )

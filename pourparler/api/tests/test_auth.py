@@ -130,6 +130,9 @@ def test_the_schema_is_served_to_signed_in_callers_only(world: World, alice_api:
                 assert "404" in answers, (method, path)
             if method == "patch" or method == "delete":
                 assert "409" in answers, (method, path)
+            for parameter in operation.get("parameters", []):
+                # A query string has no null: an optional parameter is one left out.
+                assert "null" not in json.dumps(parameter["schema"]), (path, parameter)
 
 
 def test_the_docs_page_uses_local_files_only(world: World) -> None:

@@ -135,6 +135,10 @@ def test_pages_follow_a_stable_order(world: World, alice_api: ApiClient) -> None
     assert alice_api.get("/people/", limit=201).status_code == 422
     assert alice_api.get("/people/", limit=0).status_code == 422
     assert alice_api.get("/people/", offset=-1).status_code == 422
+    assert alice_api.get("/people/", limit="3.0").status_code == 422
+    repeated = alice_api.client.get("/api/v1/people/?limit=3&limit=5")
+    assert repeated.status_code == 422
+    assert repeated.json()["detail"][0]["loc"] == ["query", "limit"]
 
 
 def test_linked_records_one_may_not_see_are_refused_like_missing_ones(

@@ -35,6 +35,7 @@ from pourparler.access.services import (
 )
 from pourparler.api.api import api
 from pourparler.api.models import TokenScope
+from pourparler.api.tests.test_api_geo_context import add_context
 from pourparler.api.tokens import issue_token
 from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
 from pourparler.dialogue.services import do_create_follow_up
@@ -132,6 +133,7 @@ def fuzz_token(db: None) -> str:
         bearers=[army, rebels],
         passage=passage,
     )
+    add_context(alice, army, 1, area)
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret
 

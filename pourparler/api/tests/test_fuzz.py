@@ -39,6 +39,8 @@ from pourparler.api.tests.test_api_geo_context import add_context
 from pourparler.api.tokens import issue_token
 from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
 from pourparler.dialogue.services import do_create_follow_up
+from pourparler.exchange.services import run_import
+from pourparler.exchange.tests.helpers import actors_csv
 from pourparler.geo.models import Country
 from pourparler.geo.services import do_create_admin_area
 from pourparler.integration.services import do_record_assessment
@@ -134,6 +136,7 @@ def fuzz_token(db: None) -> str:
         passage=passage,
     )
     add_context(alice, army, 1, area)
+    run_import("ucdp-actors", actors_csv(["372", "805"]), "bgd.csv", actor=alice)
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret
 

@@ -38,6 +38,7 @@ from pourparler.api.models import TokenScope
 from pourparler.api.tests.test_api_geo_context import add_context
 from pourparler.api.tokens import issue_token
 from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
+from pourparler.commitments.services import do_register_commitment
 from pourparler.dialogue.services import do_create_follow_up
 from pourparler.exchange.services import run_import
 from pourparler.exchange.tests.helpers import actors_csv
@@ -136,6 +137,16 @@ def fuzz_token(db: None) -> str:
         passage=passage,
     )
     add_context(alice, army, 1, area)
+    do_register_commitment(
+        actor=alice,
+        compartment=world.varnia,
+        instrument="security_guarantee",
+        title="Safe passage for ambulances",
+        scope="Ambulances are not stopped.",
+        bearers=[army, rebels],
+        made_on=datetime.date(2026, 1, 15),
+        interactions=[meeting],
+    )
     run_import("ucdp-actors", actors_csv(["372", "805"]), "bgd.csv", actor=alice)
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret

@@ -453,6 +453,17 @@ def do_add_concern_source(
 
 
 @write_service
+def do_update_concern_source(
+    source: ConcernSource, *, actor: User, expected_version: int, changes: Mapping[str, Any]
+) -> ConcernSource:
+    """Correct a source seen at ``expected_version``: its kind, grading, details or date."""
+    if "concern" in changes:
+        raise ValueError("A source stays with its concern.")
+    _not_in_future("received_on", changes.get("received_on"), "The date received")
+    return update_record(source, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@write_service
 def do_remove_concern_source(
     source: ConcernSource, *, actor: User, expected_version: int
 ) -> ConcernSource:
@@ -682,3 +693,37 @@ def do_complete_concern_follow_up(
         expected_version=expected_version,
         changes={"status": FollowUpStatus.DONE, "done_on": done_on or _today()},
     )
+
+
+@write_service
+def do_update_concern_follow_up(
+    follow_up: ConcernFollowUp,
+    *,
+    actor: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> ConcernFollowUp:
+    """Change a concern's follow-up: what, by whom, by when, and where it stands.
+
+    Marked done without the day it was done, it was done today; reopened or cancelled, it
+    has no such day.
+    """
+    if "concern" in changes:
+        raise ValueError("A follow-up stays with its concern.")
+    values = dict(changes)
+    status = values.get("status", follow_up.status)
+    if status == FollowUpStatus.DONE:
+        if values.get("done_on") is None and ("done_on" in values or follow_up.done_on is None):
+            values["done_on"] = _today()
+    elif "status" in values:
+        values["done_on"] = None
+    _not_in_future("done_on", values.get("done_on"), "The day it was done")
+    return update_record(follow_up, actor=actor, expected_version=expected_version, changes=values)
+
+
+@write_service
+def do_delete_concern_follow_up(
+    follow_up: ConcernFollowUp, *, actor: User, expected_version: int
+) -> ConcernFollowUp:
+    """Put a tombstone on a concern's follow-up (entered by mistake, or no longer wanted)."""
+    return delete_record(follow_up, actor=actor, expected_version=expected_version)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
+
 from pourparler.access.models import (
     AcceptanceAssessment,
     AccessConstraint,
     CheckpointPassage,
     SecurityIncident,
 )
+from pourparler.access.reading import passages_visible_to
 from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.core.models import Delegation, Record, User
 from pourparler.core.services import (
@@ -25,6 +28,9 @@ from pourparler.geo.models import AdminArea
 
 _R = TypeVar("_R", bound=Record)
 
+# What ``require_visible`` says of a hidden link: the same words as for a missing one.
+NOT_VISIBLE = "A linked record does not exist or is not visible to you."
+
 # Foreign keys a form may set, and the model each must be visible in before it is linked.
 _LINKED: tuple[tuple[str, type[Record]], ...] = (
     ("bearer", WeaponBearer),
@@ -36,10 +42,20 @@ _LINKED: tuple[tuple[str, type[Record]], ...] = (
 
 
 def _check_links(actor: User, fields: Mapping[str, Any], bearers: Iterable[Any] = ()) -> None:
-    """Refuse links to records the actor cannot see (linking would reveal they exist)."""
+    """Refuse links to records the actor cannot see (linking would reveal they exist).
+
+    A checkpoint passage is seen through the access read path: one at a bearer or unit
+    the actor may not see is hidden from them, so it is refused like a missing one.
+    """
     for name, model in _LINKED:
         value = fields.get(name)
-        if value is not None:
+        if value is None:
+            continue
+        if model is CheckpointPassage:
+            pk = getattr(value, "pk", value)
+            if not passages_visible_to(actor).filter(pk=pk).exists():
+                raise PermissionDenied(NOT_VISIBLE)
+        else:
             require_visible(model, [value], actor)
     require_visible(WeaponBearer, list(bearers), actor)
 

@@ -19,6 +19,7 @@ from pourparler.access.models import (
 from pourparler.access.services import (
     do_delete_passage,
     do_update_acceptance,
+    do_update_incident,
     do_update_passage,
 )
 from pourparler.access.tests.conftest import assessment, constraint, incident, passage
@@ -123,6 +124,35 @@ def test_an_incident_links_only_a_passage_of_its_delegation(
     linked = incident(world.alice, world.varnia, [army], passage=here)
     assert list(here.security_incidents.all()) == [linked]
     assert SecurityIncident.objects.count() == 1
+
+
+def test_an_incident_links_no_passage_at_a_bearer_the_actor_may_not_see(
+    world: World, army: WeaponBearer, police: WeaponBearer
+) -> None:
+    # carol's passage is in Varnia and not restricted, but at a bearer only she may see:
+    # alice may not see the passage either, so the service refuses it like a missing one.
+    hidden = make_bearer(
+        world.carol, name="Shadow Brigade", restricted=True, restricted_to=[world.carol]
+    )
+    there = passage(world.carol, world.varnia, hidden, "incident")
+    assert CheckpointPassage.objects.visible_to(world.alice).filter(pk=there.pk).exists()
+    with pytest.raises(PermissionDenied) as refused:
+        incident(world.alice, world.varnia, [army], passage=there)
+    elsewhere = passage(world.dave, world.kestria, police, "incident")
+    with pytest.raises(PermissionDenied) as out_of_reach:
+        incident(world.alice, world.varnia, [army], passage=elsewhere)
+    assert str(refused.value) == str(out_of_reach.value)
+    here = passage(world.alice, world.varnia, army, "incident")
+    linked = incident(world.alice, world.varnia, [army], passage=here)
+    with pytest.raises(PermissionDenied):
+        do_update_incident(
+            linked, actor=world.alice, expected_version=1, changes={"passage": there}
+        )
+    linked.refresh_from_db()
+    assert linked.passage == here and linked.version == 1
+    assert SecurityIncident.objects.count() == 1
+    # carol, who sees the bearer, may link it.
+    assert incident(world.carol, world.varnia, [hidden], passage=there).passage == there
 
 
 def test_linking_a_bearer_the_actor_may_not_see_is_refused(world: World) -> None:

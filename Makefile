@@ -20,9 +20,11 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
 # pytest-django gives each xdist worker its own test database (SQLite and PostgreSQL).
+# loadfile keeps the tests of a module on one worker, so a world a module shares (the demo
+# world of pourparler/demo/tests/test_demo_world.py) is built once.
 PYTEST_WORKERS ?= 2
 PYTEST := env POURPARLER_TESTING=1 POURPARLER_LOG_LEVEL=$${POURPARLER_LOG_LEVEL:-WARNING} $(BIN)/pytest
-PYTEST_PARALLEL := $(PYTEST) -n $(PYTEST_WORKERS)
+PYTEST_PARALLEL := $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help bootstrap system-deps run lint types test-sqlite test-api test-postgres test-browser test test-leaks-long test-api-long clean
 
@@ -65,7 +67,8 @@ types: bootstrap
 	POURPARLER_TESTING=1 $(BIN)/mypy pourparler
 
 # Tests marked postgres_only run in test-postgres only; the API fuzzing (marked fuzz) in
-# test-api only.
+# test-api only; tests marked own_database (a SQLite file of their own in a subprocess,
+# whatever the engine under test) in test-sqlite only.
 test-sqlite: bootstrap
 	$(PYTEST_PARALLEL) -m "not browser and not postgres_only and not fuzz"
 
@@ -81,7 +84,7 @@ test-api-long: bootstrap
 
 test-postgres: bootstrap
 	scripts/system-deps.sh postgresql
-	scripts/with-postgres.sh $(PYTEST_PARALLEL) -m "not browser and not fuzz"
+	scripts/with-postgres.sh $(PYTEST_PARALLEL) -m "not browser and not fuzz and not own_database"
 
 # The leak property test of `make test` covers 22 generated worlds (>= 10,000 checks);
 # this runs it over LEAK_EXAMPLES worlds, on SQLite. Takes about 5 s a world.

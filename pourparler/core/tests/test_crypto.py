@@ -398,6 +398,7 @@ def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     return json.loads(lines[-1]) if lines else {"stdout": done.stdout}
 
 
+@pytest.mark.own_database
 def test_canaries_never_reach_the_disk_and_survive_a_rotation(tmp_path: Path) -> None:
     started = time.monotonic()
     data_dir, key_dir = tmp_path / "data", tmp_path / "keys"
@@ -648,6 +649,7 @@ def _scene(args: list[str], env: dict[str, str]) -> tuple[dict[str, Any], str]:
     return json.loads(done.stdout.splitlines()[-1]), done.stderr
 
 
+@pytest.mark.own_database
 def test_second_factor_seeds_never_reach_the_disk_or_the_logs_and_survive_a_rotation(
     tmp_path: Path,
 ) -> None:

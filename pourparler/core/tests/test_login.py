@@ -746,6 +746,7 @@ def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.own_database
 def test_check_deploy_reports_nothing_with_production_settings(tmp_path: Path) -> None:
     result = _check_deploy(tmp_path)
     output = result.stdout + result.stderr
@@ -754,6 +755,7 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path: Path) -
     assert "System check identified no issues (0 silenced)." in output
 
 
+@pytest.mark.own_database
 def test_check_deploy_would_notice_a_weakened_setting(tmp_path: Path) -> None:
     result = _check_deploy(tmp_path, POURPARLER_HSTS_SECONDS="0")
     assert result.returncode != 0

@@ -1029,6 +1029,7 @@ def run_pourparler(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
+@pytest.mark.own_database
 def test_after_a_run_with_vacuum_the_old_ciphertext_is_not_in_the_sqlite_file(
     tmp_path: Path,
 ) -> None:

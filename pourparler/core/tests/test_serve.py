@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from pourparler.core.management.commands.serve import ACCESS_LOG_FORMAT, WSGI_APP
 
 
@@ -28,6 +30,7 @@ def _get(url: str) -> int:
         return int(error.code)
 
 
+@pytest.mark.own_database
 def test_the_access_log_keeps_searched_names_out(tmp_path: Path) -> None:
     port = _free_port()
     log = tmp_path / "access.log"

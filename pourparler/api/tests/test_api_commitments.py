@@ -482,3 +482,24 @@ def test_child_reads_are_audited_and_cost_a_fixed_number_of_queries(
     assert len(few.captured_queries) == CHILD_QUERIES[path]
     with django_assert_num_queries(CHILD_QUERIES[path]):
         assert alice_api.get(f"/{path}/{first['id']}/").status_code == 200
+
+
+def test_emptying_a_field_a_record_cannot_be_without_is_a_422(
+    world: World, varnia: Varnia, commitment: Commitment, alice_api: ApiClient
+) -> None:
+    rows = {
+        "commitments": (str(commitment.pk), ["made_on", "title", "bearers"]),
+        "signatories": (
+            alice_api.post("/signatories/", signatory(commitment, varnia)).json()["id"],
+            ["capacity", "bearer", "name_as_signed"],
+        ),
+        "compliance-observations": (
+            alice_api.post("/compliance-observations/", observation(commitment)).json()["id"],
+            ["observed_on", "assessment", "note"],
+        ),
+    }
+    for path, (row, names) in rows.items():
+        for name in names:
+            answer = alice_api.patch(f"/{path}/{row}/", {"version": 1, name: None})
+            assert answer.status_code == 422, (path, name, answer.content)
+            assert answer.json()["detail"][0]["loc"] == ["body", name], (path, name)

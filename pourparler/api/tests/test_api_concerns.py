@@ -493,3 +493,26 @@ def test_reads_are_audited_and_cost_a_fixed_number_of_queries(
     assert len(few.captured_queries) == QUERIES[path]
     with django_assert_num_queries(QUERIES[path]):
         assert alice_api.get(f"/{path}/{first}/").status_code == 200
+
+
+EMPTIED = {
+    "concerns": ["occurred_on", "opened_on", "bearers", "category", "summary", "restricted"],
+    "concern-sources": ["kind", "reliability"],
+    "representations": ["made_on", "level", "content"],
+    "concern-responses": ["received_on", "kind"],
+    "concern-follow-ups": ["action", "status"],
+}
+
+
+def test_emptying_a_field_a_record_cannot_be_without_is_a_422(
+    world: World, varnia: Varnia, concern: Concern, alice_api: ApiClient
+) -> None:
+    for path, names in EMPTIED.items():
+        row = add_one(path, alice_api, world, varnia, concern)
+        for name in names:
+            answer = alice_api.patch(f"/{path}/{row}/", {"version": 1, name: None})
+            assert answer.status_code == 422, (path, name, answer.content)
+            assert answer.json()["detail"][0]["loc"] == ["body", name], (path, name)
+    # Left out, or null, the opening day of a new concern is today.
+    body = concern_body(world, varnia, opened_on=None, occurred_on=day(2))
+    assert alice_api.post("/concerns/", body).json()["opened_on"] == day(0)

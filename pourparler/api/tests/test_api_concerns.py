@@ -516,3 +516,18 @@ def test_emptying_a_field_a_record_cannot_be_without_is_a_422(
     # Left out, or null, the opening day of a new concern is today.
     body = concern_body(world, varnia, opened_on=None, occurred_on=day(2))
     assert alice_api.post("/concerns/", body).json()["opened_on"] == day(0)
+
+
+def test_an_analyst_reads_every_delegation_s_concerns_but_changes_none(
+    world: World, varnia: Varnia, concern: Concern
+) -> None:
+    hana = ApiClient(world.hana)
+    path = f"/concerns/{concern.pk}/"
+    assert hana.get(path).json()["status"] == "raised"
+    assert hana.patch(path, {"version": concern.version, "rule": "Art. 3"}).status_code == 403
+    move = {"version": concern.version, "status": "closed", "note": "No answer."}
+    assert hana.post(f"{path}status-changes/", move).status_code == 403
+    body = child_body("representations", concern, world, varnia)
+    assert hana.post("/representations/", body).status_code == 403
+    assert Concern.objects.get(pk=concern.pk).status == "raised"
+    assert Representation.objects.filter(concern=concern).count() == 1

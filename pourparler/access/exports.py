@@ -1,11 +1,13 @@
-"""Checkpoint passages, access constraints and security incidents as exports, with
-GeoJSON of where they happened (see ``pourparler/exchange/exports.py``).
+"""Acceptance assessments, checkpoint passages, access constraints and security incidents
+as exports, with GeoJSON of where passages, constraints and incidents happened (see
+``pourparler/exchange/exports.py``).
 
 The rows come from the same read path and filters as the list pages: the kind's
 ``queryset`` (``access/reading.py``: nothing at a checkpoint, or by a bearer, the user
 may not see), the shared period, delegation and bearer filters (``views._filters`` and
 ``Filters.narrow``), then the kind's choice filters and the place filter, as ``views._list``
-applies them. Notes and descriptions are confidential columns.
+applies them. Notes and descriptions are confidential columns. An assessment names the
+interaction that showed it: the assessment is visible only with it (``access_via``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.timezone import localtime
 
 from pourparler.access import views
 from pourparler.access.choices import STOPPED_OUTCOMES
-from pourparler.access.models import AccessConstraint, CheckpointPassage, SecurityIncident
+from pourparler.access.models import (
+    AcceptanceAssessment,
+    AccessConstraint,
+    CheckpointPassage,
+    SecurityIncident,
+)
 from pourparler.exchange.exports import Column, ExportList
 
 
@@ -63,7 +71,37 @@ def _bearers(incident: SecurityIncident) -> str:
     return "; ".join(bearer.name for bearer in incident.bearers.all())
 
 
+def _shown_by(assessment: AcceptanceAssessment) -> str:
+    """The contact that showed the stance, as the list page names it."""
+    interaction = assessment.interaction
+    if interaction is None:
+        return ""
+    return f"{interaction.get_kind_display()}, {localtime(interaction.occurred_at):%Y-%m-%d}"
+
+
 EXPORTS = [
+    ExportList(
+        name="acceptance",
+        label="Acceptance assessments",
+        model=AcceptanceAssessment,
+        rows=rows_of(views.ACCEPTANCE),
+        columns=[
+            Column("id", "#assessment+id", lambda a: str(a.pk)),
+            Column("assessed on", "#date+assessed", lambda a: a.assessed_on),
+            Column("delegation", "#org+code+delegation", lambda a: a.compartment.code),
+            Column("bearer", "#org+name+bearer", lambda a: a.bearer.name),
+            Column("bearer id", "#org+id+bearer", lambda a: str(a.bearer_id)),
+            Column("status", "#status+acceptance", lambda a: a.get_status_display()),
+            Column("shown by", "#activity+type", _shown_by),
+            Column(
+                "interaction id",
+                "#activity+id",
+                lambda a: a.interaction_id and str(a.interaction_id),
+            ),
+            Column("restricted", "#status+restricted", lambda a: a.restricted),
+            Column("note", "#description+notes", lambda a: a.note, confidential=True),
+        ],
+    ),
     ExportList(
         name="passages",
         label="Checkpoint passages",

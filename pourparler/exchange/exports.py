@@ -40,6 +40,8 @@ from django.utils import timezone
 from pourparler.core import audit
 from pourparler.core.access import clearance_for
 from pourparler.core.choices import Role
+from pourparler.exchange.choices import ReviewStatus
+from pourparler.exchange.models import ImportRun, ReviewItem
 
 PROJECT_PACKAGE = "pourparler."
 # Rows read from the database at a time while a file is written.
@@ -71,11 +73,14 @@ class ExportList:
     columns: Sequence[Column]
     # (latitude, longitude) of a row, or None; lists with places offer GeoJSON.
     coordinates: Callable[[Any], tuple[Any, Any] | None] | None = None
+    # Or a row's GeoJSON geometry object (an area's outline), or None: GeoJSON too.
+    geometry: Callable[[Any], dict[str, Any] | None] | None = None
 
     @property
     def formats(self) -> tuple[str, ...]:
         base = ("csv", "xlsx", "json", "hxl")
-        return (*base, "geojson") if self.coordinates is not None else base
+        mapped = self.coordinates is not None or self.geometry is not None
+        return (*base, "geojson") if mapped else base
 
     @property
     def has_confidential(self) -> bool:
@@ -257,23 +262,32 @@ def xlsx_bytes(prepared: Export, title: str) -> bytes:
     return bytes(out.getvalue())
 
 
+def _point(export: ExportList, record: Any) -> dict[str, Any] | None:
+    """A row's GeoJSON geometry: its outline, or the point of its coordinates, or None."""
+    if export.geometry is not None:
+        return export.geometry(record)
+    assert export.coordinates is not None
+    point = export.coordinates(record)
+    if point is None or point[0] is None or point[1] is None:
+        return None
+    latitude, longitude = point
+    return {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
+
+
 def geojson_document(prepared: Export) -> dict[str, Any]:
-    """A FeatureCollection of the rows with coordinates; the others are counted."""
-    coordinates = prepared.export.coordinates
-    assert coordinates is not None
+    """A FeatureCollection of the rows with a place; the others are counted."""
     features: list[dict[str, Any]] = []
     without = 0
     for record, values in prepared.values():
-        point = coordinates(record)
-        if point is None or point[0] is None or point[1] is None:
+        geometry = _point(prepared.export, record)
+        if geometry is None:
             without += 1
             continue
-        latitude, longitude = point
         features.append(
             {
                 "type": "Feature",
                 "id": str(record.pk),
-                "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+                "geometry": geometry,
                 "properties": {
                     c.header: as_json(v) for c, v in zip(prepared.columns, values, strict=True)
                 },
@@ -294,3 +308,77 @@ def filename(export: ExportList, fmt: str) -> str:
 def offered(names: Iterable[str] | None = None) -> list[ExportList]:
     lists = registry()
     return [lists[n] for n in (names or lists) if n in lists]
+
+
+# --- the exchange app's own lists ---------------------------------------------------------
+
+
+def import_runs(user: Any, params: QueryDict) -> models.QuerySet[Any]:
+    """Every import run the user may see, newest first, as the imports page lists them."""
+    runs = ImportRun.objects.visible_to(user).select_related("created_by")
+    return runs.order_by("-started_at", "id")
+
+
+def review_items(user: Any, params: QueryDict) -> models.QuerySet[Any]:
+    """The review queue as its page shows it: the names waiting for a decision, or those
+    of the status asked for (an item decided for a hidden bearer is hidden with it)."""
+    status = params.get("status", ReviewStatus.PENDING)
+    items = ReviewItem.objects.visible_to(user).select_related("bearer")
+    if status in ReviewStatus.values:
+        items = items.filter(status=status)
+    return items.order_by("-created_at", "id")
+
+
+def _who(user: Any) -> str:
+    return str(user.display_name) if user is not None else ""
+
+
+EXPORTS = [
+    ExportList(
+        name="imports",
+        label="Import runs",
+        model=ImportRun,
+        rows=import_runs,
+        columns=[
+            Column("id", "#meta+id+run", lambda r: str(r.pk)),
+            Column("started", "#date+start", lambda r: r.started_at),
+            Column("ended", "#date+end", lambda r: r.ended_at),
+            Column("kind", "#meta+type", lambda r: r.get_kind_display()),
+            Column("source", "#meta+source", lambda r: r.source),
+            Column("file", "#meta+file", lambda r: r.file_name),
+            Column("sha256", "#meta+file+hash", lambda r: r.sha256),
+            Column("by", "#contact+name", lambda r: _who(r.created_by)),
+            Column("outcome", "#status", lambda r: r.get_status_display()),
+            Column("dry run", "#status+dry", lambda r: r.dry_run),
+            Column("rows", "#indicator+rows+num", lambda r: r.rows),
+            Column("created", "#indicator+created+num", lambda r: r.created),
+            Column("updated", "#indicator+updated+num", lambda r: r.updated),
+            Column("unchanged", "#indicator+unchanged+num", lambda r: r.unchanged),
+            Column("conflicts", "#indicator+conflicts+num", lambda r: r.conflicts),
+            Column("errors", "#indicator+errors+num", lambda r: r.errors),
+            Column("for review", "#indicator+review+num", lambda r: r.queued),
+        ],
+    ),
+    ExportList(
+        name="review",
+        label="Review queue",
+        model=ReviewItem,
+        rows=review_items,
+        columns=[
+            Column("id", "#meta+id+review", lambda i: str(i.pk)),
+            Column("queued", "#date+queued", lambda i: i.created_at),
+            Column("name in the file", "#org+name+imported", lambda i: i.name),
+            Column("what", "#meta+type", lambda i: i.get_subject_display()),
+            Column("scheme", "#org+id+scheme", lambda i: i.scheme),
+            Column("identifier", "#org+id", lambda i: i.key),
+            Column("source", "#meta+source", lambda i: i.source),
+            Column("file", "#meta+file", lambda i: i.file_name),
+            Column("row", "#meta+row+num", lambda i: i.row_number),
+            Column("run id", "#meta+id+run", lambda i: str(i.run_id)),
+            Column("decision", "#status", lambda i: i.get_status_display()),
+            Column("bearer", "#org+name+bearer", lambda i: i.bearer and i.bearer.name),
+            Column("bearer id", "#org+id+bearer", lambda i: i.bearer_id and str(i.bearer_id)),
+            Column("note", "#description+notes", lambda i: i.note),
+        ],
+    ),
+]

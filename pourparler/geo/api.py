@@ -13,16 +13,35 @@ out, as on the pages (``access_via``).
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
+from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
-from pourparler.api.resources import QS, Resource, linked, maybe_linked, register
-from pourparler.api.schemas import Day, QueryInt, RecordOut, Text, ids
+from pourparler.api.resources import (
+    ERRORS,
+    QS,
+    Resource,
+    actor_of,
+    linked,
+    maybe_linked,
+    register,
+)
+from pourparler.api.schemas import (
+    Day,
+    ErrorOut,
+    QueryInt,
+    RecordOut,
+    Text,
+    ValidationErrorOut,
+    ids,
+)
+from pourparler.core.access import get_visible_or_404
 from pourparler.core.models import User
 from pourparler.geo.models import (
     AdminArea,
@@ -135,20 +154,74 @@ register(
         create=_create_country,
     ),
 )
-register(
-    router,
-    Resource(
-        model=AdminArea,
-        path="admin-areas",
-        out=AdminAreaOut,
-        tag="places",
-        order=("country__name", "level", "name", "id"),
-        filters=AdminAreaFilters,
-        filter=_filter_areas,
-        create_in=AdminAreaIn,
-        create=_create_area,
-    ),
+
+
+def _without_outline(queryset: QS, user: User) -> QS:
+    """Lists and records stay light: the outline is read only by its own operation."""
+    return queryset.defer("boundary")
+
+
+AREAS = Resource(
+    model=AdminArea,
+    path="admin-areas",
+    out=AdminAreaOut,
+    tag="places",
+    order=("country__name", "level", "name", "id"),
+    filters=AdminAreaFilters,
+    filter=_filter_areas,
+    prepare=_without_outline,
+    create_in=AdminAreaIn,
+    create=_create_area,
 )
+register(router, AREAS)
+
+
+class BoundaryProperties(Schema):
+    """What names the outline: the area, and the SHA-256 of the outline as imported."""
+
+    pcode: str
+    name: str
+    level: int
+    country: uuid.UUID
+    boundary_sha256: str = Field(description="Blank when the area has no outline.")
+
+
+class BoundaryOut(Schema):
+    """An administrative area's outline as a GeoJSON Feature (RFC 7946, WGS 84)."""
+
+    type: Literal["Feature"] = "Feature"
+    id: uuid.UUID
+    geometry: dict[str, Any] | None = Field(
+        description="A GeoJSON Polygon or MultiPolygon, as imported from OCHA COD-AB and "
+        "checked with shapely; null when no outline was imported."
+    )
+    properties: BoundaryProperties
+
+
+@router.get(
+    "/admin-areas/{pk}/boundary/",
+    response={200: BoundaryOut, **ERRORS, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Read the outline of an administrative area",
+    operation_id="get_admin_area_boundary",
+    tags=["places"],
+)
+def admin_area_boundary(request: HttpRequest, pk: uuid.UUID) -> dict[str, Any]:
+    """Read an area's outline as a GeoJSON Feature, its geometry null if it has none; a
+    missing area is a 404. The list and the record of areas leave the outline out."""
+    user = actor_of(request)
+    area = get_visible_or_404(AdminArea, user, pk)
+    return {
+        "type": "Feature",
+        "id": area.pk,
+        "geometry": json.loads(area.boundary) if area.boundary else None,
+        "properties": {
+            "pcode": area.pcode,
+            "name": area.name,
+            "level": area.level,
+            "country": area.country_id,
+            "boundary_sha256": area.boundary_sha256,
+        },
+    }
 
 
 # --- Situations, context events, population (written by the imports; read only) -------------

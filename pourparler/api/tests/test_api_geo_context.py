@@ -6,19 +6,24 @@ the pages; the queries of a list and a detail are pinned."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from shapely.geometry import shape
 
 from pourparler.api.tests.conftest import Varnia
 from pourparler.api.tests.helpers import ApiClient, ids_of
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.models import User
 from pourparler.core.services import create_record
+from pourparler.exchange.services import run_import
 from pourparler.geo.models import (
     AdminArea,
     ContextEvent,
@@ -160,3 +165,51 @@ def test_a_list_and_a_detail_cost_a_fixed_number_of_queries(
     assert len(rows) == 5 and len(few.captured_queries) == QUERIES[path]
     with django_assert_num_queries(QUERIES[path]):
         assert alice_api.get(f"/{path}/{rows[0]}/").status_code == 200
+
+
+# --- the outline of an administrative area ----------------------------------------------
+
+CAR_BOUNDARIES = Path(__file__).parents[2] / "exchange/tests/data/caf_admin1.geojson"
+
+
+def test_an_area_s_outline_is_its_own_operation_and_lists_stay_light(
+    world: World, area: AdminArea, django_assert_num_queries: Any
+) -> None:
+    run = run_import(
+        "ocha-boundaries", CAR_BOUNDARIES.read_bytes(), CAR_BOUNDARIES.name, actor=world.alice
+    )
+    assert run.status == "completed", run.report
+    bangui = AdminArea.objects.get(pcode="CF71")
+    dave_api = ApiClient(world.dave)
+    dave_api.get("/topics/")  # the token's first use is noted once
+
+    # 3 to know the caller, 1 for the area with its outline.
+    with django_assert_num_queries(4):
+        feature = dave_api.get(f"/admin-areas/{bangui.pk}/boundary/").json()
+    assert (feature["type"], feature["id"]) == ("Feature", str(bangui.pk))
+    outline = shape(feature["geometry"])
+    assert outline.geom_type in ("Polygon", "MultiPolygon") and outline.is_valid
+    assert outline.contains(shapely.Point(18.56, 4.37))  # Bangui lies in Bangui
+    assert feature["properties"] == {
+        "pcode": "CF71",
+        "name": bangui.name,
+        "level": 1,
+        "country": str(bangui.country_id),
+        "boundary_sha256": hashlib.sha256(bangui.boundary.encode()).hexdigest(),
+    }
+    # An area without an outline has a null geometry; a missing one is a 404.
+    empty = dave_api.get(f"/admin-areas/{area.pk}/boundary/").json()
+    assert empty["geometry"] is None and empty["properties"]["boundary_sha256"] == ""
+    missing = dave_api.get(f"/admin-areas/{uuid.uuid4()}/boundary/")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
+
+    # The list and the record neither send the outline nor read it.
+    with CaptureQueriesContext(connection) as listing:
+        rows = dave_api.get("/admin-areas/", country=str(bangui.country_id)).json()["items"]
+    assert len(rows) == 17
+    assert all("boundary" not in row and "geometry" not in row for row in rows)
+    assert not any(
+        '"boundary",' in q["sql"] or '"boundary" FROM' in q["sql"] for q in listing.captured_queries
+    )
+    record = dave_api.get(f"/admin-areas/{bangui.pk}/").json()
+    assert record["pcode"] == "CF71" and "boundary" not in record

@@ -150,12 +150,12 @@ def as_text(value: Any) -> str:
 
 def as_cell(value: Any) -> Any:
     """A value for a spreadsheet cell: dates as dates (naive local time), numbers as numbers."""
+    if isinstance(value, bool):  # before int: a bool is an int to Python
+        return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, (datetime.date, int, float, decimal.Decimal)) or value is None:
         return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     return neutralise(str(value))
 
 

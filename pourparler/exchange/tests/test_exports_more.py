@@ -92,6 +92,9 @@ def test_acceptance_assessments_export_what_the_list_shows(world: World) -> None
     )
     refused = acceptance(world.alice, world.varnia, army, "refused")
     hidden = acceptance(world.carol, world.varnia, shadow(world), "accepted")
+    kept = acceptance(
+        world.carol, world.varnia, army, "accepted", restricted=True, restricted_to=[world.carol]
+    )
     kestrian = acceptance(world.dave, world.kestria, police, "accepted")
 
     alice = client_for(world.alice)
@@ -117,7 +120,7 @@ def test_acceptance_assessments_export_what_the_list_shows(world: World) -> None
     full = table(get(carol, "acceptance", format="hxl", confidential="1"))
     assert full[0]["id"] == "#assessment+id"
     notes = {r["id"]: r["note"] for r in full[1:]}
-    assert set(notes) == {str(partly.pk), str(refused.pk), str(hidden.pk)}
+    assert set(notes) == {str(partly.pk), str(refused.pk), str(hidden.pk), str(kept.pk)}
     assert notes[str(partly.pk)] == "'=cmd|' /C calc'!A0"
     dave = json.loads(body(get(client_for(world.dave), "acceptance", format="json")))
     assert [item["id"] for item in dave] == [str(kestrian.pk)]
@@ -150,6 +153,16 @@ def test_integration_assessments_export_with_the_current_level(world: World) -> 
     newer = assess(world.carol, world.varnia, army, 3, "2026-02-05", interactions=[seen, private])
     training = assess(world.alice, world.varnia, army, 2, "2026-01-05", pillar="training")
     hidden = assess(world.carol, world.varnia, shadow(world), 4, "2026-02-01")
+    kept = assess(
+        world.carol,
+        world.varnia,
+        army,
+        0,
+        "2026-03-01",
+        pillar="training",
+        restricted=True,
+        restricted_to=[world.carol],
+    )
     kestrian = assess(world.dave, world.kestria, police, 2, "2026-02-01")
 
     alice = client_for(world.alice)
@@ -157,6 +170,8 @@ def test_integration_assessments_export_with_the_current_level(world: World) -> 
     assert set(rows) == {str(older.pk), str(newer.pk), str(training.pk)}
     assert "evidence" not in rows[str(older.pk)]
     assert (rows[str(older.pk)]["current"], rows[str(newer.pk)]["current"]) == ("no", "yes")
+    # A restricted assessment alice may not see neither shows nor hides hers.
+    assert rows[str(training.pk)]["current"] == "yes"
     # A cited interaction the user may not see is not named.
     assert rows[str(newer.pk)]["interactions"] == str(seen.pk)
     assert sorted(last_export().detail["ids"]) == sorted(rows)
@@ -176,7 +191,10 @@ def test_integration_assessments_export_with_the_current_level(world: World) -> 
     header, *values = list(sheet.iter_rows(values_only=True))
     evidence = header.index("evidence")
     ids = {row[0]: row for row in values}
-    assert set(ids) == {str(older.pk), str(newer.pk), str(training.pk), str(hidden.pk)}
+    assert set(ids) == {str(p.pk) for p in (older, newer, training, hidden, kept)}
+    # carol sees a newer training assessment than alice does: the current one is hers.
+    current = header.index("current")
+    assert (ids[str(kept.pk)][current], ids[str(training.pk)][current]) == ("yes", "no")
     assert ids[str(hidden.pk)][evidence] == "The field manual has a chapter on detention."
     assert isinstance(ids[str(older.pk)][header.index("assessed on")], datetime.datetime)
     assert str(private.pk) in str(ids[str(newer.pk)][header.index("interactions")])

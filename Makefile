@@ -38,7 +38,7 @@ help:
 	@echo "make test-postgres  the same tests on a throwaway PostgreSQL cluster"
 	@echo "make test-browser   browser tests in headless Chromium"
 	@echo "make test-leaks-long the leak property test over many more worlds (not in make test)"
-	@echo "make test-api-long  the API fuzzing with 1,000 examples per operation (not in make test)"
+	@echo "make test-api-long  the API fuzzing with 1,000 examples per operation and the coverage phase (not in make test)"
 	@echo "make system-deps    install chromium and postgresql with apt-get (as root)"
 	@echo "make clean          remove var/ and caches (keeps .venv)"
 
@@ -74,13 +74,17 @@ test-sqlite: bootstrap
 
 # schemathesis against the whole application (pourparler/api/tests/test_fuzz.py), on
 # SQLite: every operation with API_FUZZ_EXAMPLES generated requests, valid and invalid;
-# no server error, nothing the schema does not say. About 2 minutes at 100.
+# no server error, nothing the schema does not say. The operations are spread over the
+# workers one by one (--dist load), each worker building the world once.
+# test-api-long adds schemathesis' coverage phase (boundary values of every parameter).
 API_FUZZ_EXAMPLES ?= 100
+API_FUZZ_COVERAGE ?= 0
 test-api: bootstrap
-	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PYTEST_PARALLEL) -m fuzz pourparler/api/tests/test_fuzz.py
+	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) API_FUZZ_COVERAGE=$(API_FUZZ_COVERAGE) \
+		$(PYTEST) -n $(PYTEST_WORKERS) --dist load -m fuzz pourparler/api/tests/test_fuzz.py
 
 test-api-long: bootstrap
-	$(MAKE) test-api API_FUZZ_EXAMPLES=1000
+	$(MAKE) test-api API_FUZZ_EXAMPLES=1000 API_FUZZ_COVERAGE=1
 
 test-postgres: bootstrap
 	scripts/system-deps.sh postgresql

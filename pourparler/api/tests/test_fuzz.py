@@ -4,20 +4,30 @@ token and records in her compartment.
 
 Each answer must not be a server error and must be what the schema says: a documented
 status code, a documented content type, a body that matches, documented headers.
-``API_FUZZ_EXAMPLES`` examples per operation (100 by default; ``make test-api-long``
-asks 1000). Marked ``fuzz``: ``make test-api`` runs it on SQLite, apart from the suites.
+``API_FUZZ_EXAMPLES`` generated examples per operation (100 by default; ``make
+test-api-long`` asks 1000). With ``API_FUZZ_COVERAGE=1`` (``make test-api-long``)
+schemathesis also runs its coverage phase first: the boundary and wrong-type values of every
+parameter, deterministic, about as many requests again. Marked ``fuzz``: ``make test-api``
+runs it on SQLite, apart from the suites.
+
+The world is built once per worker (a module fixture, rolled back at the end) and each
+operation runs in a savepoint of its own inside it, so every operation starts from the
+same records whatever the others created or deleted.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import transaction
 from hypothesis import HealthCheck, settings
+from pytest_django import DjangoDbBlocker
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -58,6 +68,7 @@ from pourparler.training.services import do_record_session
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "100"))
+COVERAGE = os.environ.get("API_FUZZ_COVERAGE", "") == "1"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -68,9 +79,16 @@ CHECKS = [
 ]
 
 
-@pytest.fixture
-def fuzz_token(db: None) -> str:
-    """A world with a record of every kind in Varnia, and alice's read-write token."""
+@pytest.fixture(scope="module")
+def fuzz_token(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """A world with a record of every kind in Varnia, and alice's read-write token: built
+    once for the module, inside a transaction rolled back after its last operation."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world() -> str:
     world = build_world()
     alice = world.alice
     country = Country.objects.get(iso2="AF")
@@ -161,6 +179,7 @@ def served_schema() -> dict[str, Any]:
 # the whole WSGI application: every middleware, the token check, the read path, the services.
 schema = schemathesis.openapi.from_dict(served_schema())
 schema.app = get_wsgi_application()
+schema.config.phases.coverage.enabled = COVERAGE
 
 
 @schema.parametrize()

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "pourparler.training",
     "pourparler.integration",
     "pourparler.exchange",
+    "pourparler.law",
+    "pourparler.negotiation",
+    "pourparler.briefs",
+    "pourparler.handover",
     "pourparler.api",
     "pourparler.ui",
 ]

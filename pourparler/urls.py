@@ -14,6 +14,10 @@ urlpatterns = [
     path("integration/", include("pourparler.integration.urls")),
     path("audit/", include("pourparler.core.urls")),
     path("exchange/", include("pourparler.exchange.urls")),
+    path("law/", include("pourparler.law.urls")),
+    path("negotiations/", include("pourparler.negotiation.urls")),
+    path("briefs/", include("pourparler.briefs.urls")),
+    path("handover/", include("pourparler.handover.urls")),
     path("api/v1/", include("pourparler.api.urls")),
 ]
 

@@ -1,0 +1,74 @@
+"""Pages as PDF: a rendered template turned into a PDF with WeasyPrint, offline.
+
+WeasyPrint may fetch what a page links to (style sheets, images). Here it reads only our
+own static files, from the staticfiles finders; anything else (another host, a file path,
+a data URL) is refused, so rendering never reaches the network and a record's text cannot
+make the renderer read a local file.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF_BASE_URL = "https://pourparler.invalid/"
+
+
+class FetchRefused(ValueError):
+    """A page asked the PDF renderer for something other than one of our static files."""
+
+
+def _static_file(url: str) -> tuple[bytes, str]:
+    """Return one of our static files named by a URL under PDF_BASE_URL, and its type."""
+    parts = urlsplit(url)
+    base = urlsplit(PDF_BASE_URL)
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(
+        prefix
+    ):
+        raise FetchRefused(f"The PDF may only use our static files, not {url[:80]!r}.")
+    try:
+        found = finders.find(parts.path[len(prefix) :])
+    except SuspiciousFileOperation as error:
+        raise FetchRefused(f"No static file {parts.path[:80]!r}.") from error
+    if not found or isinstance(found, list):
+        raise FetchRefused(f"No static file {parts.path[:80]!r}.")
+    path = Path(found)
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher, narrowed to our static files (no network, no local paths)."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        data, content_type = _static_file(url)
+        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+) -> bytes:
+    """Render a template to HTML, then to PDF bytes (A4, as its print style sheet says)."""
+    html = render_to_string(template_name, context, request=request)
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return bytes(document.write_pdf())
+
+
+def pdf_response(pdf: bytes, stem: str) -> HttpResponse:
+    """Answer with a PDF to download, named after what it is and today's date."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,9 @@
+"""The applicable-law assistant: which rules bind a weapon bearer here, and why, step by step."""
+
+from django.apps import AppConfig
+
+
+class LawConfig(AppConfig):
+    name = "pourparler.law"
+    label = "law"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -48,7 +48,13 @@ from pourparler.api.models import TokenScope
 from pourparler.api.tests.test_api_geo_context import add_context
 from pourparler.api.tokens import issue_token
 from pourparler.bearers.services import do_add_bearer_name, do_add_external_id
-from pourparler.commitments.services import do_register_commitment
+from pourparler.commitments.services import (
+    do_add_signatory,
+    do_record_compliance,
+    do_register_commitment,
+)
+from pourparler.concerns.services import do_add_concern_source, do_schedule_concern_follow_up
+from pourparler.concerns.tests.helpers import open_concern, represent, respond
 from pourparler.dialogue.services import do_create_follow_up
 from pourparler.exchange.services import run_import
 from pourparler.exchange.tests.helpers import actors_csv
@@ -155,7 +161,12 @@ def _build_world() -> str:
         passage=passage,
     )
     add_context(alice, army, 1, area)
-    do_register_commitment(
+    concern = open_concern(alice, world.varnia, [army], opened=20)
+    do_add_concern_source(concern, actor=alice, kind="witness", reliability="B", credibility="2")
+    represent(alice, concern, 10, to_person=colonel)
+    respond(alice, concern, 5)
+    do_schedule_concern_follow_up(concern, actor=alice, action="Ask for the inquiry's result")
+    commitment = do_register_commitment(
         actor=alice,
         compartment=world.varnia,
         instrument="security_guarantee",
@@ -164,6 +175,16 @@ def _build_world() -> str:
         bearers=[army, rebels],
         made_on=datetime.date(2026, 1, 15),
         interactions=[meeting],
+    )
+    do_add_signatory(commitment, actor=alice, capacity="military", bearer=army, person=colonel)
+    do_record_compliance(
+        commitment,
+        actor=alice,
+        observed_on=datetime.date(2026, 2, 1),
+        assessment="breached",
+        note="An ambulance was stopped at the bridge.",
+        concerns=[concern],
+        passages=[passage],
     )
     run_import("ucdp-actors", actors_csv(["372", "805"]), "bgd.csv", actor=alice)
     assert brigade.pk

@@ -30,6 +30,15 @@ def sessions(user: Any, params: QueryDict) -> QuerySet[DisseminationSession]:
     return ordered
 
 
+def _bearer(session: DisseminationSession) -> str:
+    """The bearer's name, blank for one the user may not see (the prefetch through the
+    read path left it out, and the field may not be empty, so reading it raises)."""
+    try:
+        return session.bearer.name
+    except WeaponBearer.DoesNotExist:
+        return ""
+
+
 def _topics(session: DisseminationSession) -> str:
     return "; ".join(topic.code for topic in session.topics.all())
 
@@ -47,7 +56,7 @@ EXPORTS = [
             Column("kind", "#activity+type", lambda s: s.get_kind_display()),
             Column("delegation", "#org+code+delegation", lambda s: s.compartment.code),
             Column("place", "#loc+name", lambda s: s.place_name),
-            Column("bearer", "#org+name+bearer", lambda s: s.bearer and s.bearer.name),
+            Column("bearer", "#org+name+bearer", _bearer),
             Column("level", "#activity+level", lambda s: s.get_level_display()),
             Column("topics", "#sector+code", _topics),
             Column("language", "#language", lambda s: s.language),

@@ -4,7 +4,8 @@ that builds them in the database.
 The world is plain data (``WorldSpec``): delegations, staff with roles and postings,
 need-to-know grants, and records of every kind that holds dialogue content: bearers,
 people, interactions and their follow-ups, concerns and the records under them, the
-humanitarian-access records, training sessions and integration assessments.
+humanitarian-access records, training sessions, integration assessments, and commitments
+with their signatories and compliance observations.
 
 ``oracle_may`` is an independent reading of docs/security.md (sections 1 and 2) and of
 the models' docstrings, written without the application's access code. Each kind of
@@ -13,6 +14,11 @@ whether a bearer grant opens it (``access_bearer_link``). ``page_may`` adds what
 apps' own read paths hide on their pages: an access record or an integration
 assessment about a bearer the viewer may not see, a security incident at a checkpoint
 passage they may not see (``access/models.py``, ``integration/models.py``).
+
+A signatory has three parents (``access_via``: its commitment, its person, the bearer it
+signed for): ``RecordSpec.via`` holds the two besides the commitment. Signatories and
+observations carry their commitment's compartment, restriction and named members, as
+the commitments services keep them (``commitments/services.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from pourparler.access.models import (
     SecurityIncident,
 )
 from pourparler.bearers.models import WeaponBearer
+from pourparler.commitments.models import Commitment, ComplianceObservation, Signatory
 from pourparler.concerns.models import (
     Concern,
     ConcernFollowUp,
@@ -91,6 +98,9 @@ RULES: dict[str, KindRule] = {
     "incident": KindRule("passage", True),
     "session": KindRule(None, True),
     "assessment": KindRule(None, True),
+    "commitment": KindRule(None, True),
+    "signatory": KindRule("commitment", False),
+    "observation": KindRule("commitment", False),
 }
 CHILDREN_OF_CONCERNS = [
     "representation",
@@ -119,12 +129,16 @@ MODELS: dict[str, Any] = {
     "incident": SecurityIncident,
     "session": DisseminationSession,
     "assessment": IntegrationAssessment,
+    "commitment": Commitment,
+    "signatory": Signatory,
+    "observation": ComplianceObservation,
 }
 GRANTABLE = [k for k in MODELS if k != "bearer"]  # bearers are granted by the bearer field
 
 CONCERN_STATUSES = ["open", "raised", "responded", "addressed", "persisting", "closed"]
 OUTCOMES = ["passed", "delayed", "turned_back", "incident"]
 PILLARS = ["doctrine", "sanctions"]  # two of five, so assessments meet on the same cell
+COMPLIANCES = ["", "kept", "partly_kept", "breached"]  # "": not observed yet
 
 
 # ---- the world, as plain data -------------------------------------------------------
@@ -148,6 +162,7 @@ class RecordSpec:
     bearers: frozenset[int] = frozenset()  # the bearers it is about
     parent: int | None = None  # the record that hides it when hidden (RULES[kind].parent)
     links: frozenset[int] = frozenset()  # other records it shows a link to (not access_via)
+    via: frozenset[int] = frozenset()  # its other parents (access_via): hide it, grants open it
     facts: tuple[Any, ...] = ()  # what the figures count; see ``_create``
 
 
@@ -193,6 +208,22 @@ def worlds(draw: Any) -> WorldSpec:
     def add(kind: str, compartment: str | None, *, deleted: Any = rarely, **rest: Any) -> int:
         records.append(
             RecordSpec(kind, compartment, draw(st.booleans()), draw(named), draw(deleted), **rest)
+        )
+        return len(records) - 1
+
+    def add_under(kind: str, parent: int, **rest: Any) -> int:
+        """A record that carries its parent's compartment, restriction and named members."""
+        under = records[parent]
+        records.append(
+            RecordSpec(
+                kind,
+                under.compartment,
+                under.restricted,
+                under.named,
+                draw(rarely),
+                parent=parent,
+                **rest,
+            )
         )
         return len(records) - 1
 
@@ -283,6 +314,32 @@ def worlds(draw: Any) -> WorldSpec:
                 draw(st.integers(0, 3)),
             ),
         )
+    # Commitments, who signed them (for a party, perhaps a person we know), and what we
+    # observed of them with the evidence (concerns, incidents, passages).
+    for _ in range(draw(st.integers(1, 3))):
+        add(
+            "commitment",
+            draw(compartment),
+            bearers=draw(st.frozensets(st.sampled_from(bearers), min_size=1, max_size=2)),
+            links=some(interactions, 2),
+            facts=(draw(st.sampled_from(COMPLIANCES)),),
+        )
+    for _ in range(draw(st.integers(0, 3))):
+        person = one_or_none(of("person"))
+        add_under(
+            "signatory",
+            draw(st.sampled_from(of("commitment"))),
+            via=frozenset({draw(st.sampled_from(bearers))} | ({person} - {None})),
+        )
+    for _ in range(draw(st.integers(1, 2))):
+        add_under(
+            "observation",
+            draw(st.sampled_from(of("commitment"))),
+            links=frozenset({draw(st.sampled_from(of("concern")))})
+            | some(of("incident"), 1)
+            | some(of("passage"), 1),
+            facts=(draw(st.sampled_from(COMPLIANCES[1:])),),
+        )
     world = WorldSpec(users, records, [])
     targets = ["delegation", "bearer", *[k for k in GRANTABLE if k in world.by_kind]]
     for _ in range(draw(st.integers(0, 6))):
@@ -334,9 +391,11 @@ def oracle_may(world: WorldSpec, u: int, r: int, action: str) -> bool:
     by_grant = granted(record.kind, r)
     if record.parent is not None and rule.parent is not None:
         by_grant = by_grant or granted(rule.parent, record.parent)
+    by_grant = by_grant or any(granted(world.records[p].kind, p) for p in record.via)
     if rule.about_bearers and not record.restricted:
         by_grant = by_grant or any(granted("bearer", b) for b in record.bearers)
-    parent_seen = record.parent is None or oracle_may(world, u, record.parent, "view")
+    parents = ([] if record.parent is None else [record.parent]) + sorted(record.via)
+    parent_seen = all(oracle_may(world, u, p, "view") for p in parents)
     return (by_rule or by_grant) and parent_seen
 
 
@@ -410,9 +469,9 @@ def build(world: WorldSpec) -> Built:
         }
         parent = objects[spec.parent] if spec.parent is not None else None
         bearer = objects[min(spec.bearers)] if spec.bearers else None
-        linked = [objects[i] for i in sorted(spec.links)]
+        linked = [objects[i] for i in sorted(spec.links | spec.via)]
         obj = _create(spec, mark, common, parent, bearer, linked, topic, now, today)
-        if spec.kind in ("interaction", "concern", "incident"):
+        if spec.kind in ("interaction", "concern", "incident", "commitment"):
             obj.bearers.set([objects[b] for b in spec.bearers])
         if spec.kind == "interaction":
             obj.our_participants.set(users)
@@ -544,6 +603,38 @@ def _create(
             notes=mark,
             **common,
         )
+    if kind == "commitment":
+        (compliance,) = spec.facts
+        commitment = Commitment.objects.create(
+            instrument="security_guarantee",
+            title=mark,
+            scope=mark,
+            made_on=today,
+            current_compliance=compliance,
+            compliance_observed_on=today if compliance else None,
+            **common,
+        )
+        commitment.interactions.set([o for o in linked if isinstance(o, Interaction)])
+        return commitment
+    if kind == "signatory":
+        return Signatory.objects.create(
+            commitment=parent,
+            person=link(Person),
+            bearer=link(WeaponBearer),
+            name_as_signed=mark,
+            capacity="military",
+            signed_on=today,
+            **common,
+        )
+    if kind == "observation":
+        (assessment,) = spec.facts
+        observation = ComplianceObservation.objects.create(
+            commitment=parent, observed_on=today, assessment=assessment, note=mark, **common
+        )
+        observation.concerns.set([o for o in linked if isinstance(o, Concern)])
+        observation.incidents.set([o for o in linked if isinstance(o, SecurityIncident)])
+        observation.passages.set([o for o in linked if isinstance(o, CheckpointPassage)])
+        return observation
     assert kind == "assessment"
     pillar, level, age = spec.facts
     assessment = IntegrationAssessment.objects.create(

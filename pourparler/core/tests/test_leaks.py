@@ -6,25 +6,33 @@ delegation, a bearer or any record), and records of every kind that holds dialog
 content: bearers, people, interactions and follow-ups; concerns with their
 representations, responses, sources, status changes and follow-ups; acceptance
 assessments, checkpoint passages, access constraints and security incidents; training
-sessions; integration assessments. Each has a compartment, a restriction, named members,
-perhaps a tombstone, the bearers it is about, the parent that hides it, and links to other
-records it shows.
+sessions; integration assessments; commitments with their signatories and compliance
+observations. Each has a compartment, a restriction, named members, perhaps a tombstone,
+the bearers it is about, the parents that hide it, and links to other records it shows.
 
 For every user and record, what each channel yields must equal what the oracle says
 (``leak_world.oracle_may``, and ``leak_world.page_may`` for what an app's pages add), an
 independent reading of docs/security.md written without the application's access code:
 
-- the restricted manager for ``view`` and ``change``, and ``count()``, per model;
+- the restricted manager for ``view`` and ``change``, and ``count()`` (``view``), per model;
 - ``get_visible_or_404``;
-- over HTTP, signed in as each of the first three active users of the world (a page costs
+- over HTTP, signed in as each of the first two active users of the world (a page costs
   what a hundred queries do; ``POURPARLER_LEAK_PAGE_READERS`` sets how many): every
-  detail page (200 or 404); every list page (the record's link); the concern page (each
-  record under the concern); the figures (checkpoint passages by outcome, people reached
-  by training, concerns raised, responded to and addressed, the integration heat map)
-  against the same figure worked out by hand from the oracle's visible set;
-- and a sweep: no page the user was shown (lists, details, figures, the home page, bearer
-  profiles and person pages with the other apps' panels) holds the text of any record
-  the oracle hides from them.
+  detail page (200 or 404); every list page (the record's link); the concern and
+  commitment pages (each record under them; a commitment's contacts and the evidence of
+  its observations); the figures (checkpoint passages by outcome, people reached by
+  training, concerns raised, responded to and addressed, the integration heat map,
+  commitments by compliance and by party) against the same figure worked out by hand
+  from the oracle's visible set;
+- the exports (``/exchange/export/<list>/``): every list as JSON, with the confidential
+  columns for a head of delegation, gives out exactly the ids its pages show (and as CSV
+  too for the first reader of a world); a confidential export is refused to anyone else;
+- the REST API with a personal token: every list gives exactly the ids the pages show;
+  for the first reader of a world, every record hidden from them answers the 404 of a
+  missing id, body and all;
+- and a sweep: no page, export or API answer the user was given (lists, details,
+  figures, the home page, bearer profiles and person pages with the other apps' panels)
+  holds the text of any record the oracle hides from them.
 
 ``POURPARLER_LEAK_EXAMPLES`` sets how many worlds (``make test-leaks-long`` runs many
 more), ``POURPARLER_LEAK_MINIMUM`` the fewest checks the run must make.
@@ -32,8 +40,12 @@ more), ``POURPARLER_LEAK_MINIMUM`` the fewest checks the run must make.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import os
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -45,6 +57,7 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 
+from pourparler.api.tokens import issue_token
 from pourparler.core.access import get_visible_or_404
 from pourparler.core.models import User
 from pourparler.core.tests.leak_world import (
@@ -66,7 +79,7 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("POURPARLER_LEAK_EXAMPLES", "22"))
 MINIMUM_CHECKS = int(os.environ.get("POURPARLER_LEAK_MINIMUM", "11000"))
-PAGE_READERS = int(os.environ.get("POURPARLER_LEAK_PAGE_READERS", "3"))
+PAGE_READERS = int(os.environ.get("POURPARLER_LEAK_PAGE_READERS", "2"))
 
 DETAIL = {
     "bearer": "bearer_detail",
@@ -79,6 +92,7 @@ DETAIL = {
     "incident": "security_incident_detail",
     "session": "session_detail",
     "assessment": "assessment_detail",
+    "commitment": "commitment_detail",
 }
 LISTS = {
     "bearer": "bearer_list",
@@ -90,8 +104,44 @@ LISTS = {
     "constraint": "access_constraint_list",
     "incident": "security_incident_list",
     "session": "session_list",
+    "commitment": "commitment_list",
 }
-FIGURE_PAGES = ("home", "access_overview", "session_figures", "integration_overview")
+FIGURE_PAGES = (
+    "home",
+    "access_overview",
+    "session_figures",
+    "integration_overview",
+    "commitment_figures",
+)
+# The records shown on the page of the record they are under (the parent's detail page).
+SHOWN_UNDER_THEIR_PARENT = {*CHILDREN_OF_CONCERNS, "signatory", "observation"}
+# The lists given out by /exchange/export/<list>/, by kind (docs/exports.md).
+EXPORTS = {
+    "bearer": "bearers",
+    "person": "people",
+    "interaction": "interactions",
+    "concern": "concerns",
+    "passage": "passages",
+    "constraint": "constraints",
+    "incident": "incidents",
+    "session": "sessions",
+    "commitment": "commitments",
+}
+# The REST API's resources, by kind (docs/api.md).
+API = "/api/v1"
+API_PATHS = {
+    "bearer": "bearers",
+    "person": "people",
+    "interaction": "interactions",
+    "follow_up": "follow-ups",
+    "acceptance": "acceptance-assessments",
+    "passage": "checkpoint-passages",
+    "constraint": "access-constraints",
+    "incident": "security-incidents",
+    "session": "sessions",
+    "assessment": "integration-assessments",
+    "commitment": "commitments",
+}
 
 
 class Tally:
@@ -101,6 +151,7 @@ class Tally:
         self.checks = 0
         self.pages_swept = 0
         self.leaks: list[str] = []
+        self.api_missing: dict[str, bytes] = {}  # the API's 404 for a random id, by path
 
     def expect(self, seen: bool, allowed: bool, what: str) -> None:
         self.checks += 1
@@ -137,8 +188,9 @@ def check_manager(
             indexes = world.by_kind.get(kind, [])
             visible = set(model.objects.visible_to(user, action).values_list("pk", flat=True))
             expected = {built.objects[r].pk for r in indexes if oracle_may(world, u, r, action)}
-            count = model.objects.visible_to(user, action).count()
-            tally.expect(count == len(expected), True, f"count {kind} {action} u{u}")
+            if action == "view":  # what figures count; no page counts what one may change
+                count = model.objects.visible_to(user, action).count()
+                tally.expect(count == len(expected), True, f"count {kind} {action} u{u}")
             for r in indexes:
                 tally.expect(
                     built.objects[r].pk in visible,
@@ -157,7 +209,9 @@ def check_manager(
         tally.expect(found, oracle_may(world, u, r, "view"), f"404 helper u{u} r{r}={spec}")
 
 
-def check_pages(world: WorldSpec, built: Built, u: int, user: User, tally: Tally) -> None:
+def check_pages(
+    world: WorldSpec, built: Built, u: int, user: User, tally: Tally, *, first: bool
+) -> None:
     """Detail, list and figure pages over HTTP, and the sweep of everything shown."""
     client = Client()
     sign_in(client, user)
@@ -191,11 +245,11 @@ def check_pages(world: WorldSpec, built: Built, u: int, user: User, tally: Tally
             f"list text u{u} r{r}={world.records[r]}",
         )
     for r, spec in enumerate(world.records):
-        if spec.kind in CHILDREN_OF_CONCERNS and spec.parent in detail:
+        if spec.kind in SHOWN_UNDER_THEIR_PARENT and spec.parent in detail:
             tally.expect(
                 built.markers[r].encode() in detail[spec.parent],
                 oracle_may(world, u, r, "view"),
-                f"concern page shows u{u} r{r}={spec}",
+                f"{world.records[spec.parent].kind} page shows u{u} r{r}={spec}",
             )
         if spec.kind in ("follow_up", "concern_follow_up"):
             tally.expect(
@@ -203,8 +257,12 @@ def check_pages(world: WorldSpec, built: Built, u: int, user: User, tally: Tally
                 False,
                 f"home shows an unowned follow-up u{u} r{r}",
             )
+    check_commitment_pages(world, built, u, detail, tally)
     check_figures(world, built, u, {**figures, "concern_list": list_pages["concern"]}, tally)
-    # The sweep: nothing the oracle hides appears on any page this user was shown.
+    check_exports(world, built, u, client, shown, tally, csv_too=first)
+    check_api(world, built, u, user, shown, tally, details=first)
+    # The sweep: nothing the oracle hides appears on any page, export or API answer this
+    # user was given.
     hidden = [
         (r, built.markers[r].encode())
         for r in range(len(built.objects))
@@ -215,6 +273,125 @@ def check_pages(world: WorldSpec, built: Built, u: int, user: User, tally: Tally
         for r, marker in hidden:
             if marker in content:
                 tally.leaks.append(f"LEAK: {url} shows u{u} r{r}={world.records[r]}")
+
+
+def check_commitment_pages(
+    world: WorldSpec, built: Built, u: int, detail: dict[int, bytes], tally: Tally
+) -> None:
+    """A commitment's page: the contacts that led to it, and the evidence of each of its
+    observations, each shown when the user may see both the observation and the evidence."""
+    for r in world.by_kind.get("commitment", []):
+        if r not in detail:
+            continue
+        spec = world.records[r]
+        for i in spec.links:
+            tally.expect(
+                built.markers[i].encode() in detail[r],
+                oracle_may(world, u, i, "view"),
+                f"commitment page shows its contact u{u} r{r} i{i}={world.records[i]}",
+            )
+        observations = [
+            o
+            for o in world.by_kind.get("observation", [])
+            if world.records[o].parent == r and oracle_may(world, u, o, "view")
+        ]
+        cited = {
+            e
+            for o in world.by_kind.get("observation", [])
+            if world.records[o].parent == r
+            for e in world.records[o].links
+        }
+        for e in sorted(cited):
+            tally.expect(
+                built.markers[e].encode() in detail[r],
+                page_may(world, u, e) and any(e in world.records[o].links for o in observations),
+                f"commitment page shows evidence u{u} r{r} e{e}={world.records[e]}",
+            )
+
+
+def check_exports(
+    world: WorldSpec,
+    built: Built,
+    u: int,
+    client: Client,
+    shown: list[tuple[str, bytes]],
+    tally: Tally,
+    *,
+    csv_too: bool,
+) -> None:
+    """Every list as JSON (and as CSV for the first reader of a world): the ids given out
+    are those the list page shows, with the confidential columns for a head of delegation
+    (who may have them), so the sweep reads the encrypted texts too; anyone else asking
+    for them is refused."""
+    user = world.users[u]
+    head = user.role == "head_of_delegation" and user.posting == "current"
+    extra = {"confidential": "1"} if head else {}
+    for kind, name in EXPORTS.items():
+        url = reverse("export_list", args=[name])
+        for fmt in ("json", "csv") if csv_too else ("json",):
+            response = client.get(url, {"format": fmt, **extra})
+            tally.expect(response.status_code == 200, True, f"export {name} {fmt} u{u}")
+            content = b"".join(response.streaming_content) if response.streaming else b""
+            shown.append((f"{url}?format={fmt}", content))
+            if fmt == "json":
+                ids = {row["id"] for row in json.loads(content or b"[]")}
+            else:
+                rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+                column = rows[0].index("id") if rows else 0
+                ids = {row[column] for row in rows[1:]}
+            for r in world.by_kind.get(kind, []):
+                tally.expect(
+                    str(built.objects[r].pk) in ids,
+                    page_may(world, u, r),
+                    f"export {name} {fmt} u{u} r{r}={world.records[r]}",
+                )
+    if not head:
+        url = reverse("export_list", args=["commitments"])
+        response = client.get(url, {"format": "json", "confidential": "1"})
+        tally.expect(response.status_code == 403, True, f"confidential export refused u{u}")
+
+
+def check_api(
+    world: WorldSpec,
+    built: Built,
+    u: int,
+    user: User,
+    shown: list[tuple[str, bytes]],
+    tally: Tally,
+    *,
+    details: bool,
+) -> None:
+    """The REST API with a personal token: each list gives exactly the ids the record's
+    pages show; with ``details`` (the first reader of a world), every hidden record is
+    the 404 of a missing one, body and all."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user, name='leak test').secret}")
+    for kind, path in API_PATHS.items():
+        response = client.get(f"{API}/{path}/", {"limit": 200})
+        shown.append((response.request["PATH_INFO"], response.content))
+        body = response.json() if response.status_code == 200 else {}
+        tally.expect(
+            response.status_code == 200 and body["next_offset"] is None,
+            True,
+            f"API list {path} u{u} in one page: {response.status_code}",
+        )
+        ids = {row["id"] for row in body.get("items", [])}
+        if path not in tally.api_missing:  # the same for everyone: asked once a run
+            missing = client.get(f"{API}/{path}/{uuid.uuid4()}/")
+            tally.expect(missing.status_code == 404, True, f"API {path} missing id u{u}")
+            tally.api_missing[path] = missing.content
+        for r in world.by_kind.get(kind, []):
+            allowed = page_may(world, u, r)
+            pk = str(built.objects[r].pk)
+            tally.expect(pk in ids, allowed, f"API list {path} u{u} r{r}={world.records[r]}")
+            if allowed or not details:
+                continue  # a record shown is in the list, in the same form as its detail
+            response = client.get(f"{API}/{path}/{pk}/")
+            shown.append((response.request["PATH_INFO"], response.content))
+            tally.expect(
+                (response.status_code, response.content) != (404, tally.api_missing[path]),
+                False,
+                f"API detail {path} u{u} r{r}={world.records[r]}: {response.status_code}",
+            )
 
 
 def check_figures(
@@ -283,6 +460,32 @@ def check_figures(
         {bearer for bearer, _ in latest},
         f"heat map rows u{u}",
     )
+    # Commitments: the register's figures, overall by current compliance and by party
+    # (a party the user may not see is no row).
+    register = figures["commitment_figures"].context["figures"]
+    overall = register.overall
+    compliance = Counter(world.records[r].facts[0] or "not_observed" for r in seen("commitment"))
+    tally.same(
+        (overall.commitments, overall.kept, overall.partly_kept, overall.breached),
+        (
+            sum(compliance.values()),
+            compliance["kept"],
+            compliance["partly_kept"],
+            compliance["breached"],
+        ),
+        f"commitments by compliance u{u}",
+    )
+    parties = Counter(
+        str(built.objects[b].pk)
+        for r in seen("commitment")
+        for b in world.records[r].bearers
+        if oracle_may(world, u, b, "view")
+    )
+    tally.same(
+        {row.key: row.commitments for row in register.by_bearer},
+        dict(parties),
+        f"commitments by party u{u}",
+    )
 
 
 def check_world(world: WorldSpec, tally: Tally) -> None:
@@ -294,7 +497,7 @@ def check_world(world: WorldSpec, tally: Tally) -> None:
         user = User.objects.get(pk=user.pk)  # a fresh object: no cached clearance
         check_manager(world, built, u, user, tally, reads_pages=u in readers)
         if u in readers:
-            check_pages(world, built, u, user, tally)
+            check_pages(world, built, u, user, tally, first=u == readers[0])
 
 
 def test_no_channel_leaks_across_generated_worlds(db: None) -> None:
@@ -390,3 +593,34 @@ def test_the_oracle_reads_the_rules_of_bearer_grants_and_parents() -> None:
     # Pages: an assessment about a restricted bearer is out of reach of its own delegate.
     assert oracle_may(world, 1, 9, "view") and not page_may(world, 1, 9)
     assert oracle_may(world, 1, 2, "view") and page_may(world, 1, 2)
+
+
+def test_the_oracle_hides_a_signatory_with_any_of_its_parents() -> None:
+    """A signatory is hidden with its commitment, its person or the bearer it signed for
+    (``access_via``), and a grant on any of the three opens it while the others show."""
+    world = WorldSpec(
+        users=[
+            UserSpec("field_delegate", "d1", "current", True),
+            UserSpec("field_delegate", "d2", "current", True),
+        ],
+        records=[
+            RecordSpec("bearer", None, False, frozenset(), False),  # 0
+            RecordSpec("bearer", None, True, frozenset({0}), False),  # 1: named to user 0
+            RecordSpec("person", "d1", False, frozenset(), False),  # 2
+            RecordSpec("commitment", "d1", False, frozenset(), False, bearers=frozenset({0})),
+            RecordSpec("signatory", "d1", False, frozenset(), False, parent=3, via=frozenset({0})),
+            RecordSpec(
+                "signatory", "d1", False, frozenset(), False, parent=3, via=frozenset({1, 2})
+            ),
+        ],
+        grants=[GrantSpec(1, "read", "commitment", 3, True)],
+    )
+    assert oracle_may(world, 0, 4, "view") and oracle_may(world, 0, 5, "change")
+    # User 1 sees the commitment by a grant, and the signatory for the open bearer with
+    # it; not the one for the restricted bearer, nor its person of another delegation.
+    assert oracle_may(world, 1, 3, "view") and oracle_may(world, 1, 4, "view")
+    assert not oracle_may(world, 1, 5, "view")
+    world.grants.append(GrantSpec(1, "read", "bearer", 1, True))
+    assert not oracle_may(world, 1, 5, "view")  # the person still hides it
+    world.grants.append(GrantSpec(1, "read", "person", 2, True))
+    assert oracle_may(world, 1, 5, "view") and not oracle_may(world, 1, 5, "change")

@@ -73,6 +73,7 @@ from pourparler.core.tests.leak_world import (
     page_may,
     worlds,
 )
+from pourparler.exchange.exports import registry
 from pourparler.testing.http import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -115,18 +116,9 @@ FIGURE_PAGES = (
 )
 # The records shown on the page of the record they are under (the parent's detail page).
 SHOWN_UNDER_THEIR_PARENT = {*CHILDREN_OF_CONCERNS, "signatory", "observation"}
-# The lists given out by /exchange/export/<list>/, by kind (docs/exports.md).
-EXPORTS = {
-    "bearer": "bearers",
-    "person": "people",
-    "interaction": "interactions",
-    "concern": "concerns",
-    "passage": "passages",
-    "constraint": "constraints",
-    "incident": "incidents",
-    "session": "sessions",
-    "commitment": "commitments",
-}
+# The kind of record of each model, to find the export lists (/exchange/export/<list>/,
+# docs/exports.md) that give out the world's records: every one the registry offers.
+KIND_OF_MODEL = {model: kind for kind, model in MODELS.items()}
 # The REST API's resources, by kind (docs/api.md).
 API = "/api/v1"
 API_PATHS = {
@@ -141,6 +133,14 @@ API_PATHS = {
     "session": "sessions",
     "assessment": "integration-assessments",
     "commitment": "commitments",
+    "concern": "concerns",
+    "representation": "representations",
+    "response": "concern-responses",
+    "source": "concern-sources",
+    "status_change": "concern-status-changes",
+    "concern_follow_up": "concern-follow-ups",
+    "signatory": "signatories",
+    "observation": "compliance-observations",
 }
 
 
@@ -263,15 +263,21 @@ def check_pages(
     check_api(world, built, u, user, shown, tally, details=first)
     # The sweep: nothing the oracle hides appears on any page, export or API answer this
     # user was given.
+    # Its text, and its id (in a link, an API body or an export), but on the answer to
+    # the address that names it.
     hidden = [
-        (r, built.markers[r].encode())
+        (r, token, own)
         for r in range(len(built.objects))
         if not oracle_may(world, u, r, "view")
+        for token, own in (
+            (built.markers[r].encode(), ""),
+            (str(built.objects[r].pk).encode(), f"/{built.objects[r].pk}/"),
+        )
     ]
     for url, content in shown:
         tally.pages_swept += 1
-        for r, marker in hidden:
-            if marker in content:
+        for r, token, own in hidden:
+            if token in content and not (own and url.endswith(own)):
                 tally.leaks.append(f"LEAK: {url} shows u{u} r{r}={world.records[r]}")
 
 
@@ -326,7 +332,10 @@ def check_exports(
     user = world.users[u]
     head = user.role == "head_of_delegation" and user.posting == "current"
     extra = {"confidential": "1"} if head else {}
-    for kind, name in EXPORTS.items():
+    for name, export in registry().items():
+        kind = KIND_OF_MODEL.get(export.model)
+        if kind is None:
+            continue  # a list of something else than dialogue records (imports, areas)
         url = reverse("export_list", args=[name])
         for fmt in ("json", "csv") if csv_too else ("json",):
             response = client.get(url, {"format": fmt, **extra})

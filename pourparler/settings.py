@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "pourparler.negotiation",
     "pourparler.briefs",
     "pourparler.handover",
+    "pourparler.engagement",
     "pourparler.api",
     "pourparler.ui",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("negotiations/", include("pourparler.negotiation.urls")),
     path("briefs/", include("pourparler.briefs.urls")),
     path("handover/", include("pourparler.handover.urls")),
+    path("engagement/", include("pourparler.engagement.urls")),
     path("api/v1/", include("pourparler.api.urls")),
 ]
 

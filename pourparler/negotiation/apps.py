@@ -7,3 +7,5 @@ class NegotiationConfig(AppConfig):
     name = "pourparler.negotiation"
     label = "negotiation"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Negotiation files"
+    nav_entry = ("Negotiations", "negotiation_file_list")

@@ -1,0 +1,159 @@
+"""Reading a file's versions: a version's content as lines under the file's headings, and
+the differences between two versions.
+
+A version keeps linked people, interactions and the bearer as ids; they are named here
+only if the reader may see them now.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pourparler.bearers.models import WeaponBearer
+from pourparler.dialogue.models import Interaction
+from pourparler.negotiation.choices import FileStatus, IslandKind, Layer, Likelihood, Side
+from pourparler.negotiation.models import NegotiationVersion
+from pourparler.people.models import Person
+
+HIDDEN = "(someone you may not see)"
+SECTIONS = (
+    "The file",
+    "Island of agreements",
+    "Iceberg",
+    "Network of influence",
+    "Red lines",
+    "Bottom lines",
+    "Scenarios",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the file and its lines in one version (or their differences)."""
+
+    title: str
+    lines: list[tuple[str, str]]  # (mark, text): "" unchanged, "+" added, "-" removed
+
+    @property
+    def changed(self) -> bool:
+        """Say whether any line was added or removed under this heading."""
+        return any(mark for mark, _ in self.lines)
+
+
+def content_of(version: NegotiationVersion) -> dict[str, Any]:
+    """Return a version's picture of the file."""
+    data: dict[str, Any] = json.loads(version.content)
+    return data
+
+
+class Names:
+    """Names of the records versions point at, as one reader may see them."""
+
+    def __init__(self, user: Any, contents: list[dict[str, Any]]) -> None:
+        people: set[str] = set()
+        contacts: set[str] = set()
+        bearers: set[str] = set()
+        for content in contents:
+            people.update(content.get("counterparts", []))
+            people.update(s["person"] for s in content.get("stakeholders", []) if s["person"])
+            contacts.update(content.get("interactions", []))
+            bearers.add(content.get("bearer", ""))
+        self.people = {
+            str(p.pk): str(p) for p in Person.objects.visible_to(user).filter(pk__in=people)
+        }
+        self.contacts = {
+            str(i.pk): str(i) for i in Interaction.objects.visible_to(user).filter(pk__in=contacts)
+        }
+        self.bearers = {
+            str(b.pk): b.name
+            for b in WeaponBearer.objects.visible_to(user).filter(pk__in=bearers - {""})
+        }
+
+    def person(self, pk: str | None) -> str:
+        return self.people.get(pk or "", HIDDEN)
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _stakeholder_name(stakeholder: dict[str, Any], names: Names) -> str:
+    if stakeholder["name"]:
+        return str(stakeholder["name"])
+    return names.person(stakeholder["person"]) if stakeholder["person"] else "(unnamed)"
+
+
+def sections(content: dict[str, Any], names: Names) -> list[Section]:
+    """Write one version's content as lines under the file's headings."""
+    file = [
+        f"Title: {content['title']}",
+        f"Objective: {content['objective'] or '—'}",
+        f"Status: {_label(FileStatus, content['status'])}",
+        f"Opened on: {content['opened_on']}",
+        f"Bearer: {names.bearers.get(content['bearer'], HIDDEN)}",
+        f"Holder: {content['holder']}",
+        *(f"Counterpart: {names.person(pk)}" for pk in content["counterparts"]),
+        *(f"Interaction: {names.contacts.get(pk, HIDDEN)}" for pk in content["interactions"]),
+    ]
+    island = []
+    for item in content["island"]:
+        if item["kind"] == IslandKind.FACT:
+            where = "Agreed fact" if item["agreed"] else "Contested fact"
+        else:
+            where = "Convergent norm" if item["agreed"] else "Divergent norm"
+        island.append(f"{where}: {item['text']}")
+    iceberg = [
+        f"{_label(Side, e['side'])}, {_label(Layer, e['layer'])}: {e['text']}"
+        for e in content["iceberg"]
+    ]
+    by_id = {s["id"]: _stakeholder_name(s, names) for s in content["stakeholders"]}
+    network = [
+        f"{by_id[s['id']]} — influence {s['influence']}, proximity {s['proximity']:+d}"
+        + (f" — {s['note']}" if s["note"] else "")
+        for s in content["stakeholders"]
+    ]
+    network += [
+        f"Link: {by_id.get(link['source'], '?')} — {by_id.get(link['target'], '?')}"
+        f" (strength {link['strength']})" + (f" — {link['note']}" if link["note"] else "")
+        for link in content["links"]
+    ]
+    red = [
+        r["text"]
+        + (
+            f" [signed off by {r['signed_off_by']} on {r['signed_off_at'][:10]}]"
+            if r["signed_off_at"]
+            else " [not signed off]"
+        )
+        for r in content["red_lines"]
+    ]
+    bottom = [b["text"] for b in content["bottom_lines"]]
+    scenarios = [
+        f"{s['text']} (likelihood {_label(Likelihood, s['likelihood']).lower()})"
+        f" — costs: {s['costs'] or '—'}; benefits: {s['benefits'] or '—'}"
+        for s in content["scenarios"]
+    ]
+    groups = (file, island, iceberg, network, red, bottom, scenarios)
+    return [
+        Section(title, [("", line) for line in lines])
+        for title, lines in zip(SECTIONS, groups, strict=True)
+    ]
+
+
+def diff(older: list[Section], newer: list[Section]) -> list[Section]:
+    """Return, heading by heading, the lines of the newer version marked as added, removed
+    or unchanged since the older one."""
+    result = []
+    for before, after in zip(older, newer, strict=True):
+        a = [text for _, text in before.lines]
+        b = [text for _, text in after.lines]
+        lines: list[tuple[str, str]] = []
+        for line in difflib.ndiff(a, b):
+            mark, text = line[:1], line[2:]
+            if mark == "?":
+                continue
+            lines.append(("" if mark == " " else mark, text))
+        result.append(Section(after.title, lines))
+    return result

@@ -103,6 +103,9 @@ class FileForm(forms.ModelForm):
         model_choice(fields, "restricted_to").queryset = User.objects.filter(
             Q(pk__in=staff.values("pk")) | Q(pk__in=named)
         ).order_by("last_name", "first_name", "username")
+        if not adding:
+            # A file stays in the delegation that opened it.
+            del fields["compartment"]
         if not self.is_bound and adding:
             self.initial.setdefault("holder", user.pk)
             if delegations.count() == 1:

@@ -139,7 +139,11 @@ def file_content(file: NegotiationFile) -> dict[str, Any]:
 def _record_version(file: NegotiationFile, *, actor: User, summary: str) -> NegotiationVersion:
     """Add the file's next version: the whole file as it stands after this change."""
     # Lock the file so two changes at once cannot take the same number.
-    current = NegotiationFile.objects.select_for_update().select_related("holder").get(pk=file.pk)
+    current = (
+        NegotiationFile.objects.select_for_update(of=("self",))
+        .select_related("holder")
+        .get(pk=file.pk)
+    )
     last = current.versions.aggregate(last=Max("number"))["last"] or 0
     version = NegotiationVersion(
         file=current,
@@ -149,6 +153,16 @@ def _record_version(file: NegotiationFile, *, actor: User, summary: str) -> Nego
         content=json.dumps(file_content(current), ensure_ascii=False),
     )
     return create_record(version, actor=actor)
+
+
+def stored_compartment(file: NegotiationFile) -> Any:
+    """Return the delegation a file is stored in (not what a form may have set)."""
+    return (
+        NegotiationFile.objects.alive()
+        .filter(pk=file.pk)
+        .values_list("compartment_id", flat=True)
+        .first()
+    )
 
 
 def _check_holder(holder: User, compartment_id: Any) -> None:
@@ -214,7 +228,12 @@ def do_update_file(
     bearer = changes.get("bearer", file.bearer)
     if stored is not None and bearer.pk != stored["bearer_id"]:
         require_visible(WeaponBearer, [bearer], actor)
-    compartment_id = getattr(changes.get("compartment", file.compartment), "pk", None)
+    if "compartment" in changes and changes["compartment"].pk != stored_compartment(file):
+        # The rows under the file and its versions live in its compartment.
+        raise ValidationError(
+            {"compartment": "A file stays in the delegation that opened it; open a new one."}
+        )
+    compartment_id = file.compartment_id
     if "counterparts" in wanted:
         # People already linked stay linked even if this editor may not see them.
         kept = set(file.counterparts.values_list("pk", flat=True))

@@ -238,3 +238,12 @@ def test_handover_passes_the_outgoing_holders_files_to_the_successor(world: Worl
     assert transfer(StandInHandover(world.bob, world.dave, world.kestria), actor=world.bob) == {
         "negotiation files": 0
     }
+
+
+def test_a_file_stays_in_its_delegation(world: World) -> None:
+    file = open_file(world)
+    with pytest.raises(ValidationError):
+        do_update_file(
+            file, actor=world.alice, expected_version=1, changes={"compartment": world.hq}
+        )
+    assert NegotiationFile.objects.get(pk=file.pk).compartment == world.varnia

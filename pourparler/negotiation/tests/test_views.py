@@ -13,7 +13,7 @@ from pytest_django import DjangoAssertNumQueries
 from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent, User
 from pourparler.negotiation.models import IslandItem, NegotiationFile, NegotiationVersion, RedLine
-from pourparler.negotiation.services import do_add_to_file, do_change_in_file
+from pourparler.negotiation.services import do_add_to_file, do_change_in_file, do_update_file
 from pourparler.negotiation.tests.helpers import fill, open_file
 from pourparler.testing.http import count_queries, page_body, sign_in
 from pourparler.testing.pdf import pdf_text
@@ -180,3 +180,42 @@ def test_query_counts_do_not_grow_with_rows(
     for name, pinned in (("list", 10), ("detail", 25), ("versions", 10)):
         with django_assert_num_queries(pinned):
             alice.get(pages[name])
+
+
+def test_an_edit_keeps_the_counterparts_the_editor_may_not_see(world: World) -> None:
+    bearer = make_bearer(world.alice)
+    known = make_person(world.alice, world.varnia, full_name="Cmdr. Anselm Roy", bearer=bearer)
+    secret = make_person(
+        world.alice, world.varnia, full_name="Source Lila", restricted=True, restricted_to=[]
+    )
+    file = open_file(world, bearer=bearer, counterpart=known)
+    # Alice links both; Bob may not see Lila.
+    file = do_update_file(
+        file,
+        actor=world.alice,
+        expected_version=1,
+        changes={},
+        links={"counterparts": [known, secret]},
+    )
+    bob = client_for(world.bob)
+    url = reverse("negotiation_file_edit", args=[file.pk])
+    page = bob.get(url)
+    assert page.status_code == 200 and b"Source Lila" not in page.content
+    assert b'name="compartment"' not in page.content
+    response = bob.post(
+        url,
+        {
+            "version": str(file.version),
+            "title": "Release of the Orun detainees",
+            "objective": "Now also the wounded.",
+            "bearer": str(bearer.pk),
+            "holder": str(world.alice.pk),
+            "status": "closed",
+            "opened_on": "2026-11-01",
+            "counterparts": [str(known.pk)],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    file.refresh_from_db()
+    assert file.status == "closed" and file.objective == "Now also the wounded."
+    assert set(file.counterparts.all()) == {known, secret}

@@ -121,6 +121,18 @@ def interaction_links(user: Any, interaction: models.Model) -> list[TimelineEntr
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
 
 
+def brief_sections(
+    user: Any, *, bearer: models.Model | None = None, person: models.Model | None = None
+) -> list[Panel]:
+    """Gather the sections every app adds to the meeting brief about a bearer or a person."""
+    sections = [
+        section
+        for hook in _hooks("brief_sections")
+        for section in hook(user, bearer=bearer, person=person)
+    ]
+    return sorted(sections, key=lambda section: section.order)
+
+
 def audit_shown(
     user: Any,
     entries: Iterable[TimelineEntry] = (),

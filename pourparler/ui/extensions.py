@@ -12,6 +12,9 @@ means editing the bearer or person views:
   - ``interaction_links(user, interaction) -> list[TimelineEntry]``: what the app
     recorded from one contact (a representation made there, a session it records, a
     commitment it led to), shown on the interaction's page
+  - ``brief_sections(user, *, bearer=None, person=None) -> list[Panel]``: the app's
+    short section of the meeting brief about a bearer or a person (given exactly one),
+    the newest few records and counts for the rest
 
   Each reads only through ``visible_to(user)``, like every view, and returns at most
   ``limit`` entries, newest first. The page merges them, keeps the newest ``limit`` and

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from pourparler.bearers.models import WeaponBearer
@@ -135,6 +136,15 @@ class FileForm(forms.ModelForm):
         }
 
 
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on a form, under the field it names if shown."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
 class ItemForm(forms.ModelForm):
     """Add or edit one row of a file's tools."""
 
@@ -143,7 +153,13 @@ class ItemForm(forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         """Return the field values of a valid form, for the service layer."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.fields
+        }
+
+    def show(self, error: ValidationError) -> None:
+        """Show on the form an error the service layer raised."""
+        show_refusal(self, error)
 
 
 class IslandItemForm(ItemForm):
@@ -178,10 +194,15 @@ class StakeholderForm(ItemForm):
         people = model_choice(self.fields, "person")
         people.queryset = Person.objects.visible_to(user)
         people.iterator = ByNameChoiceIterator
+        linked = self.instance.person_id
+        if linked is not None and not people.queryset.filter(pk=linked).exists():
+            # A person this editor may not see: not offered, and kept.
+            del self.fields["person"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("person") is None and not (data.get("name") or "").strip():
+        person = data.get("person") if "person" in self.fields else self.instance.person_id
+        if person is None and not (data.get("name") or "").strip():
             self.add_error("name", "Name the stakeholder or pick a person.")
         return data
 

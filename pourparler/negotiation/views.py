@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -243,9 +243,13 @@ def file_create(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not open negotiation files.")
     form = nforms.FileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        file = do_open_file(actor=user, **form.field_values(), **form.link_values())
-        messages.success(request, "Negotiation file opened.")
-        return redirect("negotiation_file_detail", pk=file.pk)
+        try:
+            file = do_open_file(actor=user, **form.field_values(), **form.link_values())
+        except ValidationError as error:
+            nforms.show_refusal(form, error)
+        else:
+            messages.success(request, "Negotiation file opened.")
+            return redirect("negotiation_file_detail", pk=file.pk)
     return render(
         request, "negotiation/file_form.html", {"nav": NAV, "form": form, "creating": True}
     )
@@ -293,6 +297,7 @@ def file_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         ),
         compare=lambda current: _conflict_rows(form, current),
         what="file",
+        refused=lambda error: nforms.show_refusal(form, error),
         saved="File saved.",
         saved_to=reverse("negotiation_file_detail", args=[file.pk]),
         gone_to=reverse("negotiation_file_list"),
@@ -338,9 +343,15 @@ def item_create(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
     _require_change(user, file)
     form = what.form(request.POST or None, user=user, file=file)
     if request.method == "POST" and form.is_valid():
-        do_add_to_file(file, what.model, actor=user, **form.values())
-        messages.success(request, f"The {what.name} is added; a new version of the file is kept.")
-        return redirect(_back(file, what))
+        try:
+            do_add_to_file(file, what.model, actor=user, **form.values())
+        except ValidationError as error:
+            form.show(error)
+        else:
+            messages.success(
+                request, f"The {what.name} is added; a new version of the file is kept."
+            )
+            return redirect(_back(file, what))
     context = {"nav": NAV, "form": form, "file": file, "kind": what, "creating": True}
     return render(request, "negotiation/item_form.html", context)
 
@@ -364,6 +375,7 @@ def item_edit(request: AuthedRequest, pk: str, kind: str, item_pk: str) -> HttpR
         ),
         compare=lambda current: _conflict_rows(form, current),
         what=what.name,
+        refused=form.show,
         saved=f"The {what.name} is saved; a new version of the file is kept.",
         saved_to=_back(file, what),
         gone_to=_back(file, what),

@@ -12,7 +12,13 @@ from pytest_django import DjangoAssertNumQueries
 
 from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent, User
-from pourparler.negotiation.models import IslandItem, NegotiationFile, NegotiationVersion, RedLine
+from pourparler.negotiation.models import (
+    IslandItem,
+    NegotiationFile,
+    NegotiationVersion,
+    RedLine,
+    Stakeholder,
+)
 from pourparler.negotiation.services import do_add_to_file, do_change_in_file, do_update_file
 from pourparler.negotiation.tests.helpers import fill, open_file
 from pourparler.testing.http import count_queries, page_body, sign_in
@@ -219,3 +225,22 @@ def test_an_edit_keeps_the_counterparts_the_editor_may_not_see(world: World) -> 
     file.refresh_from_db()
     assert file.status == "closed" and file.objective == "Now also the wounded."
     assert set(file.counterparts.all()) == {known, secret}
+
+
+def test_a_stakeholder_keeps_a_person_the_editor_may_not_see(world: World) -> None:
+    file = open_file(world)
+    secret = make_person(
+        world.alice, world.varnia, full_name="Source Lila", restricted=True, restricted_to=[]
+    )
+    stake = do_add_to_file(file, Stakeholder, actor=world.alice, person=secret, influence=1)
+    bob = client_for(world.bob)
+    detail = bob.get(reverse("negotiation_file_detail", args=[file.pk]))
+    assert b"Source Lila" not in detail.content
+    assert b"(a person you may not see)" in detail.content
+    url = reverse("negotiation_item_edit", args=[file.pk, "stakeholder", stake.pk])
+    page = bob.get(url)
+    assert b"Source Lila" not in page.content and b'name="person"' not in page.content
+    response = bob.post(url, {"version": "1", "name": "", "influence": "3", "proximity": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stake.refresh_from_db()
+    assert (stake.person, stake.influence, stake.proximity) == (secret, 3, 1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.dialogue.models import Interaction
-from pourparler.negotiation.models import NegotiationFile, RedLine
+from pourparler.negotiation.models import NegotiationFile, RedLine, Stakeholder
 from pourparler.people.models import Person
 from pourparler.ui.extensions import Panel, TimelineEntry
 
@@ -36,8 +36,10 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
 
 
 def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry]:
-    """The newest negotiation files where the person is a counterpart."""
-    return [_entry(file) for file in _files(user).filter(counterparts=person)[:limit]]
+    """The newest negotiation files where the person is a counterpart or a stakeholder."""
+    stakes = Stakeholder.objects.visible_to(user).filter(person=person).values("file")
+    files = _files(user).filter(Q(counterparts=person) | Q(pk__in=stakes)).distinct()
+    return [_entry(file) for file in files[:limit]]
 
 
 def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry]:

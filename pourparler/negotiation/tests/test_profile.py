@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pourparler.negotiation import profile
-from pourparler.negotiation.models import RedLine
-from pourparler.negotiation.services import do_add_to_file, do_sign_off_red_line
+from pourparler.negotiation.models import RedLine, Stakeholder
+from pourparler.negotiation.services import (
+    do_add_to_file,
+    do_remove_from_file,
+    do_sign_off_red_line,
+)
 from pourparler.negotiation.tests.helpers import open_file
-from pourparler.testing.personas import World, make_interaction
+from pourparler.testing.personas import World, make_interaction, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +44,12 @@ def test_timelines_and_the_bearer_panel_show_only_visible_files(world: World) ->
     }
     assert titles(profile.bearer_timeline(world.bob, file.bearer, 10)) == {file.title}
     assert titles(profile.person_timeline(world.bob, person, 10)) == {file.title}
+    minister = make_person(world.alice, world.varnia, full_name="Minister Oyelaran")
+    stake = do_add_to_file(secret, Stakeholder, actor=world.alice, person=minister)
+    assert titles(profile.person_timeline(world.alice, minister, 10)) == {"Secret talks"}
+    assert profile.person_timeline(world.bob, minister, 10) == []
+    do_remove_from_file(stake, actor=world.alice, expected_version=stake.version)
+    assert profile.person_timeline(world.alice, minister, 10) == []
     assert titles(profile.interaction_links(world.alice, contact)) == {"Secret talks"}
     assert profile.interaction_links(world.bob, contact) == []
     assert profile.bearer_timeline(world.dave, file.bearer, 10) == []

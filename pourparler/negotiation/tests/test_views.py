@@ -244,3 +244,41 @@ def test_a_stakeholder_keeps_a_person_the_editor_may_not_see(world: World) -> No
     assert response.status_code == 302, response.content.decode()[:2000]
     stake.refresh_from_db()
     assert (stake.person, stake.influence, stake.proximity) == (secret, 3, 1)
+
+
+def test_every_form_and_the_print_page_open(world: World) -> None:
+    file = open_file(world)
+    rows = fill(world, file)
+    alice = client_for(world.alice)
+    items = {
+        "island": rows["island"],
+        "iceberg": rows["iceberg"],
+        "stakeholder": rows["stakeholders"][0],
+        "link": rows["link"],
+        "red-line": rows["red_line"],
+    }
+    for kind in ("island", "iceberg", "stakeholder", "link", "red-line", "bottom-line", "scenario"):
+        add = alice.get(reverse("negotiation_item_create", args=[file.pk, kind]))
+        assert add.status_code == 200, kind
+        if kind in items:
+            url = reverse("negotiation_item_edit", args=[file.pk, kind, items[kind].pk])
+            assert alice.get(url).status_code == 200, kind
+    assert alice.get(reverse("negotiation_item_create", args=[file.pk, "other"])).status_code == 404
+    # A row is edited only under its own file.
+    other = open_file(world, bearer=file.bearer, counterpart=file.counterparts.get())
+    wrong = reverse("negotiation_item_edit", args=[other.pk, "island", rows["island"].pk])
+    assert alice.get(wrong).status_code == 404
+    printed = alice.get(reverse("negotiation_file_print", args=[file.pk]))
+    assert b"No armed escort" in printed.content and b"Elder of Orun" in printed.content
+    assert alice.get(reverse("negotiation_file_create")).status_code == 200
+    assert alice.get(reverse("negotiation_file_edit", args=[file.pk])).status_code == 200
+    # Removing a row is a tombstone, named by its version; a stale one is not forced.
+    island = rows["island"]
+    remove = reverse("negotiation_item_delete", args=[file.pk, "island", island.pk])
+    alice.post(remove, {"version": "7"})
+    assert IslandItem.objects.visible_to(world.alice).filter(pk=island.pk).exists()
+    alice.post(remove, {"version": str(island.version)})
+    assert not IslandItem.objects.visible_to(world.alice).filter(pk=island.pk).exists()
+    assert IslandItem.objects.filter(pk=island.pk, deleted_by=world.alice).exists()
+    last = NegotiationVersion.objects.filter(file=file).order_by("-number").first()
+    assert last is not None and last.summary == "Island item removed"

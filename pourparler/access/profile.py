@@ -135,3 +135,40 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
         )
         for reading in readings
     ]
+
+
+# The meeting brief lists this many acceptance readings and stopped passages.
+BRIEF_LENGTH = 3
+
+
+def brief_sections(
+    user: Any, *, bearer: WeaponBearer | None = None, person: Any = None
+) -> list[Panel]:
+    """The bearer's acceptance of our offer of services (the latest readings) and its
+    access record: passages by outcome, the last ones it stopped, incidents. Four queries,
+    whatever the number of records; none for a person (access is recorded per bearer)."""
+    if bearer is None:
+        return []
+    readings = list(
+        acceptance_visible_to(user)
+        .filter(bearer=bearer)
+        .order_by("-assessed_on", "-created_at")[:BRIEF_LENGTH]
+    )
+    passages = passages_visible_to(user).filter(bearer=bearer)
+    stopped = list(
+        passages.exclude(outcome=PassageOutcome.PASSED).order_by("-occurred_at")[:BRIEF_LENGTH]
+    )
+    context = {
+        "readings": readings,
+        "counts": figures.outcome_counts(passages),
+        "stopped": stopped,
+        "incidents": incidents_visible_to(user).filter(bearers=bearer).count(),
+    }
+    return [
+        Panel(
+            template="access/_brief_access.html",
+            context=context,
+            records=[*readings, *stopped],
+            order=50,
+        )
+    ]

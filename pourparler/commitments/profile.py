@@ -163,3 +163,36 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
         )
         for c in commitments.order_by("-made_on", "-id")
     ]
+
+
+# The meeting brief lists this many of the newest commitments.
+BRIEF_LENGTH = 5
+
+
+def brief_sections(
+    user: Any, *, bearer: WeaponBearer | None = None, person: Person | None = None
+) -> list[Panel]:
+    """The bearer's newest commitments (for a person: those they signed or gave) with
+    their current compliance, and the tally of all of them. Two queries."""
+    commitments = Commitment.objects.visible_to(user)
+    if bearer is not None:
+        commitments = commitments.filter(bearers=bearer)
+    elif person is not None:
+        commitments = commitments.filter(
+            pk__in=Signatory.objects.visible_to(user).filter(person=person).values("commitment")
+        )
+    else:
+        return []
+    shown = list(commitments.order_by("-made_on", "-id")[:BRIEF_LENGTH])
+    context = {
+        "commitments": shown,
+        "tally": figures.tally(user, commitments, label=""),
+    }
+    return [
+        Panel(
+            template="commitments/_brief_commitments.html",
+            context=context,
+            records=shown,
+            order=45,
+        )
+    ]

@@ -130,3 +130,41 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
         .order_by("-made_on", "-created_at")
     )
     return [_representation_entry(r, r.concern) for r in representations]
+
+
+# The meeting brief lists this many open concerns and recent representations.
+BRIEF_LENGTH = 5
+
+
+def brief_sections(
+    user: Any, *, bearer: WeaponBearer | None = None, person: Person | None = None
+) -> list[Panel]:
+    """The concerns still open with the bearer and the last representations made about
+    them (for a person: the representations made to them, and their concerns); counts
+    for the rest. Four queries at most, whatever the number of records."""
+    representations = Representation.objects.visible_to(user)
+    if bearer is not None:
+        concerns = Concern.objects.visible_to(user).filter(bearers=bearer)
+        representations = representations.filter(concern__in=concerns.values("pk"))
+    elif person is not None:
+        representations = representations.filter(to_person=person)
+        concerns = Concern.objects.visible_to(user).filter(pk__in=representations.values("concern"))
+    else:
+        return []
+    active_all = concerns.filter(status__in=ACTIVE_STATUSES)
+    active = list(active_all.order_by("-opened_on", "-id")[:BRIEF_LENGTH])
+    made = list(_with_concerns(representations).order_by("-made_on", "-created_at")[:BRIEF_LENGTH])
+    context = {
+        "concerns": active,
+        "open_count": active_all.count(),
+        "representations": made,
+        "representation_count": representations.count(),
+    }
+    return [
+        Panel(
+            template="concerns/_brief_concerns.html",
+            context=context,
+            records=[*active, *made],
+            order=40,
+        )
+    ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from pourparler.bearers.models import WeaponBearer
-from pourparler.dialogue.models import Interaction
+from pourparler.dialogue.choices import FollowUpStatus
+from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.people.models import Person
-from pourparler.ui.extensions import TimelineEntry
+from pourparler.ui.extensions import Panel, TimelineEntry
 
 
 def _entry(interaction: Interaction) -> TimelineEntry:
@@ -40,3 +43,46 @@ def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry
         .order_by("-occurred_at")
     )
     return [_entry(interaction) for interaction in interactions[:limit]]
+
+
+# The meeting brief lists this many of the newest interactions and follow-ups due.
+BRIEF_LENGTH = 5
+
+
+def brief_sections(
+    user: Any, *, bearer: WeaponBearer | None = None, person: Person | None = None
+) -> list[Panel]:
+    """The last interactions with the bearer or the person, and the follow-ups still open
+    from them (soonest due first); counts for the rest. Four queries, whatever the number
+    of records."""
+    interactions = Interaction.objects.visible_to(user)
+    if bearer is not None:
+        interactions = interactions.filter(bearers=bearer)
+    elif person is not None:
+        interactions = interactions.filter(their_participants=person)
+    else:
+        return []
+    last = list(interactions.order_by("-occurred_at")[:BRIEF_LENGTH])
+    open_follow_ups = FollowUp.objects.visible_to(user).filter(
+        status=FollowUpStatus.OPEN, interaction__in=interactions.values("pk")
+    )
+    due = list(
+        open_follow_ups.select_related("owner").order_by(
+            F("due_on").asc(nulls_last=True), "created_at"
+        )[:BRIEF_LENGTH]
+    )
+    context = {
+        "interactions": last,
+        "interaction_count": interactions.count(),
+        "follow_ups": due,
+        "follow_up_count": open_follow_ups.count(),
+        "today": timezone.localdate(),
+    }
+    return [
+        Panel(
+            template="dialogue/_brief_dialogue.html",
+            context=context,
+            records=[*last, *due],
+            order=30,
+        )
+    ]

@@ -47,3 +47,22 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
         )
         for a in assessments
     ]
+
+
+def brief_sections(
+    user: Any, *, bearer: WeaponBearer | None = None, person: Any = None
+) -> list[Panel]:
+    """The bearer's current level in each pillar, for the meeting brief (none for a
+    person: integration is assessed per bearer)."""
+    if bearer is None:
+        return []
+    row = heat_rows(user, [bearer])[0]
+    shown = [cell.assessment for cell in row.cells if cell.assessment is not None]
+    return [
+        Panel(
+            template="integration/_brief_integration.html",
+            context={"bearer": bearer, "row": row},
+            records=shown,
+            order=60,
+        )
+    ]

@@ -1,5 +1,12 @@
 """Pages of the briefs app, mounted at /briefs/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from pourparler.briefs import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("bearer/<uuid:pk>/", views.bearer, name="brief_bearer"),
+    path("bearer/<uuid:pk>/pdf/", views.bearer, {"as_pdf": True}, name="brief_bearer_pdf"),
+    path("person/<uuid:pk>/", views.person, name="brief_person"),
+    path("person/<uuid:pk>/pdf/", views.person, {"as_pdf": True}, name="brief_person_pdf"),
+]

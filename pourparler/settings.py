@@ -313,7 +313,8 @@ API_TOKEN_MAX_DAYS = env_int("POURPARLER_API_TOKEN_MAX_DAYS", 365)
 # their earlier values from the change log) or "delete" (a tombstone, logged; sign-in
 # records are erased). 0 days keeps that kind for ever. Sign-in records can only be deleted.
 # The records under a concern (sources, representations, responses, status changes,
-# follow-ups) follow the concern; a commitment's signatories and observations follow it.
+# follow-ups) follow the concern; a commitment's signatories and observations follow it;
+# a negotiation file's tools and versions follow it (its clock: closed and unchanged).
 RETENTION = {
     kind: {
         "days": env_int(f"POURPARLER_RETENTION_{kind.upper()}_DAYS", days),
@@ -331,6 +332,7 @@ RETENTION = {
         ("dissemination_session", 5 * 365, "anonymise"),
         ("integration_assessment", 10 * 365, "anonymise"),
         ("commitment", 10 * 365, "anonymise"),
+        ("negotiation_file", 10 * 365, "anonymise"),
         ("login_attempt", 90, "delete"),
     )
 }

@@ -181,6 +181,7 @@ Nothing personal is logged: log lines and audit details carry ids and counts onl
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -229,6 +230,7 @@ KINDS = (
     "dissemination_session",
     "integration_assessment",
     "commitment",
+    "negotiation_file",
     "person",
     "login_attempt",
 )
@@ -601,6 +603,38 @@ def _session_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
     return Q(ends_on__lt=day) | Q(ends_on__isnull=True, held_on__lt=day)
 
 
+def _negotiation_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    """A closed file with no version since the cutoff (every change of the file or of a
+    row under it writes one), or a file deleted before it."""
+    from pourparler.negotiation.choices import FileStatus
+    from pourparler.negotiation.models import NegotiationVersion
+
+    changed = NegotiationVersion.objects.filter(file=OuterRef("pk"), created_at__gte=cutoff)
+    return (Q(status=FileStatus.CLOSED) & ~Exists(changed)) | Q(deleted_at__lt=cutoff)
+
+
+# What an anonymised file's versions hold instead of the file as it stood: its headings,
+# with nothing under them.
+EMPTY_NEGOTIATION_VERSION = json.dumps(
+    {
+        "title": MARKER,
+        "objective": "",
+        "status": "closed",
+        "opened_on": "",
+        "bearer": "",
+        "holder": "",
+        "counterparts": [],
+        "interactions": [],
+        "island": [],
+        "iceberg": [],
+        "stakeholders": [],
+        "links": [],
+        "red_lines": [],
+        "bottom_lines": [],
+        "scenarios": [],
+    }
+)
+
 # Where a place could point at someone: exact coordinates are cleared.
 NO_COORDINATES: Mapping[str, Any] = {"latitude": None, "longitude": None}
 
@@ -705,6 +739,23 @@ DESCRIPTIONS: tuple[Description, ...] = (
                 {"note": MARKER},
                 dates=("observed_on",),
             ),
+        ),
+    ),
+    Description(
+        "negotiation_file",
+        "negotiation.NegotiationFile",
+        _negotiation_clock,
+        {"title": MARKER, "objective": ""},
+        unlink=("counterparts",),
+        parts=(
+            Part("negotiation.IslandItem", "file", {"text": MARKER}),
+            Part("negotiation.IcebergEntry", "file", {"text": MARKER}),
+            Part("negotiation.Stakeholder", "file", {"name": "", "person": None, "note": ""}),
+            Part("negotiation.StakeholderLink", "file", {"note": ""}),
+            Part("negotiation.RedLine", "file", {"text": MARKER}),
+            Part("negotiation.BottomLine", "file", {"text": MARKER}),
+            Part("negotiation.Scenario", "file", {"text": MARKER, "costs": "", "benefits": ""}),
+            Part("negotiation.NegotiationVersion", "file", {"content": EMPTY_NEGOTIATION_VERSION}),
         ),
     ),
 )

@@ -217,3 +217,12 @@ def test_the_brief_costs_the_same_queries_whatever_the_number_of_records(
     assert few == many
     with django_assert_num_queries(many):
         client.get(url)
+    person_url = reverse("brief_person", args=[scene.maren.pk])
+    few = count_queries(lambda: client.get(person_url))
+    for n in range(6):
+        make_interaction(
+            world.alice, world.varnia, their_participants=[scene.maren], place_name=f"Call {n}"
+        )
+        concern = open_concern(world.alice, world.varnia, [scene.army], summary=f"More {n}")
+        represent(world.alice, concern, 3, to_person=scene.maren)
+    assert count_queries(lambda: client.get(person_url)) == few

@@ -56,6 +56,7 @@ from pourparler.core.access import Clearance, clearance_for, get_visible_or_404
 from pourparler.core.choices import CONTENT_ROLES, Role
 from pourparler.core.models import ChangeLogEntry, Membership, User
 from pourparler.dialogue.models import FollowUp, Interaction, Topic
+from pourparler.negotiation.models import NegotiationFile, Stakeholder
 from pourparler.people.history import history_of
 from pourparler.people.models import Person, PersonName, Position, Relationship
 
@@ -142,6 +143,8 @@ class SubjectAccess:
     representations: list[Representation] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     signatures: list[Signatory] = field(default_factory=list)
+    negotiation_files: list[NegotiationFile] = field(default_factory=list)
+    stakes: list[Stakeholder] = field(default_factory=list)
     history: list[ChangeLogEntry] = field(default_factory=list)
 
     def follow_ups(self) -> list[FollowUp]:
@@ -160,6 +163,8 @@ class SubjectAccess:
             self.representations,
             self.responses,
             self.signatures,
+            self.negotiation_files,
+            self.stakes,
         ]
         return [str(record.pk) for group in groups for record in group]
 
@@ -282,6 +287,26 @@ class SubjectAccess:
                 }
                 for s in self.signatures
             ],
+            "negotiations_where_they_are_the_counterpart": [
+                {
+                    "id": f.pk,
+                    "title": f.title,
+                    "status": f.status,
+                    "opened_on": f.opened_on,
+                    "about": f.bearer.name if f.bearer else None,
+                }
+                for f in self.negotiation_files
+            ],
+            "negotiations_where_they_are_a_stakeholder": [
+                {
+                    "id": s.pk,
+                    "file": s.file.title,
+                    "influence": s.influence,
+                    "proximity": s.proximity,
+                    "note": s.note,
+                }
+                for s in self.stakes
+            ],
             "history": self.history_rows(),
         }
 
@@ -355,6 +380,18 @@ def gather(user: Any, person_id: Any) -> SubjectAccess:
         .filter(person=person)
         .select_related("commitment", "bearer")
         .order_by("signed_on", "created_at")
+    )
+    bundle.negotiation_files = list(
+        NegotiationFile.objects.visible_to(user)
+        .filter(counterparts=person)
+        .prefetch_related(Prefetch("bearer", queryset=WeaponBearer.objects.visible_to(user)))
+        .order_by("opened_on", "created_at")
+    )
+    bundle.stakes = list(
+        Stakeholder.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("file")
+        .order_by("created_at", "id")
     )
     bundle.history = history_of(
         [person, *bundle.names, *bundle.positions, *bundle.relationships, *bundle.signatures]

@@ -24,6 +24,8 @@ from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent, User
 from pourparler.core.services import do_grant_access
 from pourparler.dialogue.models import Interaction, Topic
+from pourparler.negotiation.models import Stakeholder
+from pourparler.negotiation.services import do_add_to_file, do_open_file
 from pourparler.people.models import Position
 from pourparler.people.services import (
     do_add_person_name,
@@ -123,6 +125,16 @@ class Case:
                 }
             ],
         )
+        talks = do_open_file(
+            actor=world.alice,
+            compartment=world.varnia,
+            bearer=self.army,
+            title="Visits to the soldiers held by the Ninth",
+            counterparts=[self.person],
+        )
+        do_add_to_file(
+            talks, Stakeholder, actor=world.alice, person=self.person, influence=3, proximity=1
+        )
 
     @property
     def url(self) -> str:
@@ -195,6 +207,11 @@ def test_the_head_of_delegation_downloads_everything_they_may_see_as_json(case: 
     [signed] = data["commitments_they_signed"]
     assert signed["commitment"] == "Order on the conduct of troops at the ford"
     assert (signed["signed_as"], signed["capacity"]) == ("Commander of the Ninth", "military")
+    [talks] = data["negotiations_where_they_are_the_counterpart"]
+    assert talks["title"] == "Visits to the soldiers held by the Ninth"
+    assert talks["about"] == case.army.name
+    [stake] = data["negotiations_where_they_are_a_stakeholder"]
+    assert (stake["file"], stake["influence"], stake["proximity"]) == (talks["title"], 3, 1)
     # History: what changed and when, never the earlier values.
     actions = [(h["record"], h["action"]) for h in data["history"]]
     assert ("person", "create") in actions and ("person", "update") in actions
@@ -211,7 +228,7 @@ def test_the_head_of_delegation_downloads_everything_they_may_see_as_json(case: 
     assert event.detail["ids"][0] == str(case.person.pk)
     assert str(case.open.pk) in event.detail["ids"]
     assert str(case.hidden.pk) not in event.detail["ids"]
-    assert event.detail["count"] == len(event.detail["ids"]) == 8
+    assert event.detail["count"] == len(event.detail["ids"]) == 10
     assert "Maren" not in json.dumps(event.detail)
 
 
@@ -321,7 +338,7 @@ def test_the_export_costs_the_same_queries_whatever_the_person_holds(
         do_add_person_name(case.person, actor=case.world.alice, name=f"Alias {n}")
     many = count_queries(lambda: client.post(case.url, {"format": "html"}))
     assert many == few
-    with django_assert_max_num_queries(24):  # measured: 24, the sign-in checks included
+    with django_assert_max_num_queries(27):  # measured: 27, the sign-in checks included
         client.post(case.url, {"format": "json"})
 
 

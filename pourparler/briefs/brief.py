@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
@@ -98,7 +99,7 @@ def _current_bearer(user: Any, person: Person) -> WeaponBearer | None:
             bearer__in=WeaponBearer.objects.visible_to(user),
         )
         .select_related("bearer")
-        .order_by("-starts_on", "-created_at")
+        .order_by(F("starts_on").desc(nulls_last=True), "-created_at")
         .first()
     )
     return position.bearer if position else None

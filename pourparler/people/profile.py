@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
+
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.people.models import Person, Position, Relationship
@@ -27,7 +29,7 @@ def _holders(user: Any, people: list[Any]) -> dict[Any, list[Relationship]]:
         Relationship.objects.visible_to(user)
         .filter(person__in=people, until__isnull=True)
         .select_related("holder")
-        .order_by("since")
+        .order_by(F("since").asc(nulls_first=True), "created_at")
     )
     for relationship in relationships:
         found.setdefault(relationship.person_id, []).append(relationship)
@@ -46,7 +48,11 @@ def _bearer_section(user: Any, bearer: WeaponBearer) -> Panel:
     shown: list[Position] = []
     for value, label in Level.choices:
         at_level = current.filter(level=value)
-        positions = list(at_level.order_by("-starts_on", "-created_at")[:BRIEF_PEOPLE_PER_LEVEL])
+        positions = list(
+            at_level.order_by(F("starts_on").desc(nulls_last=True), "-created_at")[
+                :BRIEF_PEOPLE_PER_LEVEL
+            ]
+        )
         shown += positions
         levels.append(
             {
@@ -81,13 +87,15 @@ def _person_section(user: Any, person: Person) -> Panel:
         Position.objects.visible_to(user)
         .filter(person=person)
         .select_related("bearer", "unit")
-        .order_by("ends_on", "-starts_on")[:BRIEF_POSITIONS]
+        .order_by(F("ends_on").desc(nulls_first=True), F("starts_on").desc(nulls_last=True))[
+            :BRIEF_POSITIONS
+        ]
     )
     relationships = list(
         Relationship.objects.visible_to(user)
         .filter(person=person)
         .select_related("holder")
-        .order_by("until", "-since")
+        .order_by(F("until").desc(nulls_first=True), F("since").desc(nulls_last=True))
     )
     context = {"person": person, "positions": positions, "relationships": relationships}
     return Panel(

@@ -12,6 +12,8 @@ means editing the bearer or person views:
   - ``interaction_links(user, interaction) -> list[TimelineEntry]``: what the app
     recorded from one contact (a representation made there, a session it records, a
     commitment it led to), shown on the interaction's page
+  - ``interaction_panels(user, interaction) -> list[Panel]``: a section the app adds
+    to an interaction's page (the applicable-law answer for the contact's bearers)
   - ``brief_sections(user, *, bearer=None, person=None) -> list[Panel]``: the app's
     short section of the meeting brief about a bearer or a person (given exactly one),
     the newest few records and counts for the rest
@@ -122,6 +124,12 @@ def interaction_links(user: Any, interaction: models.Model) -> list[TimelineEntr
     """Gather what every app recorded from one interaction, newest first."""
     entries = (e for hook in _hooks("interaction_links") for e in hook(user, interaction))
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+def interaction_panels(user: Any, interaction: models.Model) -> list[Panel]:
+    """Gather the panels every app adds to an interaction's page."""
+    panels = [panel for hook in _hooks("interaction_panels") for panel in hook(user, interaction)]
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def brief_sections(

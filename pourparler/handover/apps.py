@@ -7,3 +7,5 @@ class HandoverConfig(AppConfig):
     name = "pourparler.handover"
     label = "handover"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Handover on rotation"
+    nav_entry = ("Continuity", "continuity")

@@ -1,0 +1,52 @@
+"""Forms of the handover app: choosing the successor and the effective date."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from pourparler.core.access import clearance_for
+from pourparler.core.models import Delegation, User
+from pourparler.dialogue.forms import staff_of
+from pourparler.handover.services import is_head_of
+from pourparler.ui.formfields import label_staff_by_name, model_choice
+
+
+class HandoverForm(forms.Form):
+    """Prepare a handover: who leaves, who takes over, from when, with what advice."""
+
+    delegation = forms.ModelChoiceField(queryset=Delegation.objects.none())
+    outgoing = forms.ModelChoiceField(queryset=User.objects.none(), label="Outgoing delegate")
+    successor = forms.ModelChoiceField(queryset=User.objects.none())
+    effective_on = forms.DateField(
+        label="Last day of the outgoing delegate",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label="Advice for the successor",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clearance = clearance_for(user)
+        mine = clearance.write_compartments if clearance else frozenset()
+        delegations = Delegation.objects.visible_to(user).filter(pk__in=mine)
+        model_choice(self.fields, "delegation").queryset = delegations
+        heads_of = [d.pk for d in delegations if is_head_of(user, d.pk)]
+        staff = staff_of([d.pk for d in delegations])
+        model_choice(self.fields, "successor").queryset = staff
+        # A head of delegation may hand over for any colleague posted there; others for
+        # themselves only.
+        outgoing = staff_of(heads_of) | User.objects.filter(pk=user.pk)
+        model_choice(self.fields, "outgoing").queryset = outgoing.distinct()
+        self.fields["outgoing"].initial = user.pk
+        if len(delegations) == 1:
+            self.fields["delegation"].initial = delegations[0].pk
+        self.fields["effective_on"].initial = timezone.localdate() + datetime.timedelta(days=14)
+        for name in ("outgoing", "successor"):
+            label_staff_by_name(self.fields, name)

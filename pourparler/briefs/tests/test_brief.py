@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django import DjangoAssertNumQueries
 
 from pourparler.access.choices import AcceptanceStatus, PassageOutcome
@@ -27,6 +28,7 @@ from pourparler.concerns.models import Concern
 from pourparler.concerns.tests.helpers import open_concern, represent
 from pourparler.core.models import AuditEvent, User
 from pourparler.dialogue.services import do_create_follow_up
+from pourparler.law.assistant import applicable_law, facts_for_bearer
 from pourparler.people.models import Person
 from pourparler.people.services import do_create_relationship
 from pourparler.testing.http import count_queries, sign_in
@@ -132,6 +134,11 @@ def test_alice_s_brief_shows_her_delegation_s_dialogue_and_no_restricted_record(
     assert "Partly accepted" in body
     assert RESTRICTED not in body and "Lt. Secret Source" not in body
     assert KESTRIAN not in body
+    # The applicable-law assistant's answer for the bearer, from what the records say.
+    facts = facts_for_bearer(world.alice, scene.army)
+    assert facts is not None
+    answer = applicable_law(facts)
+    assert escape(answer.disclaimer) in body and "not installed" not in body
     # The head of delegation it is restricted to sees it.
     carol_body = client_for(world.carol).get(reverse("brief_bearer", args=[scene.army.pk]))
     assert RESTRICTED in carol_body.content.decode()

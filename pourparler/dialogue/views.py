@@ -102,11 +102,13 @@ def interaction_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     interaction = get_visible_or_404(_with_visible_links(visible, user), user, pk)
     record_read(user, interaction)
     came_of_it = extensions.interaction_links(user, interaction)
-    extensions.audit_shown(user, came_of_it)
+    panels = extensions.interaction_panels(user, interaction)
+    extensions.audit_shown(user, came_of_it, panels)
     context = {
         "nav": "interactions",
         "interaction": interaction,
         "came_of_it": came_of_it,
+        "panels": panels,
         "their_participants": Person.objects.visible_to(user).filter(interactions=interaction),
         "our_participants": interaction.our_participants.all(),
         "follow_ups": FollowUp.objects.visible_to(user)

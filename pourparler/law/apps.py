@@ -7,3 +7,4 @@ class LawConfig(AppConfig):
     name = "pourparler.law"
     label = "law"
     default_auto_field = "django.db.models.BigAutoField"
+    nav_entry = ("Applicable law", "law_assistant")

@@ -164,9 +164,10 @@ class Facts:
         """The facts as a query string that pre-fills the assistant's form."""
         return urlencode({f.name: getattr(self, f.name) for f in fields(self)})
 
-    def label(self, name: str) -> str:
-        """The plain label of one fact's value."""
-        return dict(FACT_CHOICES[name])[getattr(self, name)]
+    @property
+    def labels(self) -> dict[str, str]:
+        """The plain label of each fact's value, by fact."""
+        return {name: dict(choices)[getattr(self, name)] for name, choices in FACT_CHOICES.items()}
 
 
 @dataclass(frozen=True)
@@ -192,12 +193,14 @@ class Answer:
     disclaimer: str = DISCLAIMER
 
     @property
-    def framework_labels(self) -> list[str]:
-        return [FRAMEWORK_LABELS[f] for f in self.frameworks]
+    def framework_items(self) -> list[tuple[str, str]]:
+        """The frameworks as (key, label) pairs."""
+        return [(f, FRAMEWORK_LABELS[f]) for f in self.frameworks]
 
     @property
-    def paradigm_labels(self) -> list[str]:
-        return [PARADIGM_LABELS[p] for p in self.paradigms]
+    def paradigm_items(self) -> list[tuple[str, str]]:
+        """The paradigms as (key, label) pairs."""
+        return [(p, PARADIGM_LABELS[p]) for p in self.paradigms]
 
     @property
     def open_question_labels(self) -> list[str]:

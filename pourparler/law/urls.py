@@ -1,5 +1,9 @@
 """Pages of the law app, mounted at /law/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from pourparler.law import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.law_assistant, name="law_assistant"),
+]

@@ -79,9 +79,9 @@ def test_a_forbidden_person_or_bearer_is_the_same_404_as_a_missing_one(
 PINNED = {
     "home": 11,
     "interaction_list": 13,
-    "interaction_detail": 20,
+    "interaction_detail": 22,
     "bearer_list": 9,
-    "bearer_detail": 38,
+    "bearer_detail": 46,
     "person_list": 9,
     "person_detail": 20,
     "interaction_create": 18,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+from django.db.models import Max
 from django.utils import timezone
 
 # How far back a contact counts as recent.
@@ -279,7 +280,8 @@ def _central_held(p: BearerProfile) -> Match:
     return [
         f"{top.label} is the most central person in the network we know "
         f"(betweenness {top.betweenness:.2f}, degree {top.degree:.2f}).",
-        f"{holders} holds a relationship with {top.label}.",
+        f"{holders} {'holds' if len(top.held_by) == 1 else 'hold'} a relationship with "
+        f"{top.label}.",
     ], {"who": top.label, "holders": holders}
 
 
@@ -557,7 +559,7 @@ def influence_network(user: Any, bearer: Any) -> nx.Graph:
     for relationship in relationships:
         holder = relationship.holder
         staff = f"staff:{holder.pk}"
-        name = holder.display_name
+        name = holder.display_name()
         if staff not in graph:
             graph.add_node(staff, label=name, kind="staff")
         node = f"person:{relationship.person_id}"
@@ -634,10 +636,14 @@ def profile_for(user: Any, bearer: Any, *, network: bool = True) -> BearerProfil
     interactions = Interaction.objects.visible_to(user).filter(bearers=bearer)
     now = timezone.now()
     since = now - datetime.timedelta(days=RECENT_DAYS)
-    dated = list(interactions.order_by("-occurred_at").values_list("occurred_at", "level")[:1])
-    contact_levels = frozenset(
-        interactions.filter(occurred_at__gte=since).values_list("level", flat=True).distinct()
+    # The last contact at each level, in one query.
+    last_at = dict(
+        interactions.order_by()
+        .values("level")
+        .annotate(last=Max("occurred_at"))
+        .values_list("level", "last")
     )
+    contact_levels = frozenset(level for level, last in last_at.items() if last >= since)
     known_levels = frozenset(
         Position.objects.visible_to(user)
         .filter(bearer=bearer, ends_on__isnull=True, person__in=Person.objects.visible_to(user))
@@ -669,7 +675,7 @@ def profile_for(user: Any, bearer: Any, *, network: bool = True) -> BearerProfil
         integration=integration,
         contact_levels=contact_levels,
         known_levels=known_levels,
-        days_since_contact=(now - dated[0][0]).days if dated else None,
+        days_since_contact=(now - max(last_at.values())).days if last_at else None,
         central_people=central,
         open_concerns=open_concerns,
         acceptance=acceptance or "unknown",

@@ -240,7 +240,7 @@ def test_the_most_central_person_held_by_our_staff_is_the_way_in() -> None:
     held = one(replace(CALM, central_people=people), "held")
     assert held.channel == "Through Gen. Oren Vasko"
     assert held.next_step.startswith("Ask Alice, Bob to use the relationship with Gen. Oren Vasko")
-    assert held.reasons[1] == "Alice, Bob holds a relationship with Gen. Oren Vasko."
+    assert held.reasons[1] == "Alice, Bob hold a relationship with Gen. Oren Vasko."
     assert "broker" not in codes(replace(CALM, central_people=people))
 
 

@@ -148,6 +148,12 @@ def _no_contact_reason(profile: BearerProfile, level: str) -> str:
     return f"We have had no contact at the {level} level in the last {RECENT_DAYS} days."
 
 
+def _known_reason(p: BearerProfile, level: str) -> str:
+    if level in p.known_levels:
+        return f"We know someone who holds a post at the {level} level."
+    return f"We know nobody who holds a post at the {level} level."
+
+
 def _hierarchical(p: BearerProfile) -> Match:
     reasons = []
     if p.structure == "integrated":
@@ -161,6 +167,7 @@ def _hierarchical(p: BearerProfile) -> Match:
         )
     if reasons and "strategic" not in p.contact_levels:
         reasons.append(_no_contact_reason(p, "strategic"))
+        reasons.append(_known_reason(p, "strategic"))
     return reasons, {}
 
 
@@ -177,6 +184,7 @@ def _decentralised(p: BearerProfile) -> Match:
     ]
     if "tactical" not in p.contact_levels:
         reasons.append(_no_contact_reason(p, "tactical"))
+        reasons.append(_known_reason(p, "tactical"))
     return reasons, {}
 
 
@@ -239,12 +247,15 @@ def _level_without_contact(level: str) -> Callable[[BearerProfile], Match]:
     def when(p: BearerProfile) -> Match:
         if level in p.contact_levels:
             return [], {}
-        reasons = [_no_contact_reason(p, level)]
+        # The structural rules already send us to the top, or to local commanders.
+        if level == "strategic" and _hierarchical(p)[0]:
+            return [], {}
+        if level == "tactical" and _decentralised(p)[0]:
+            return [], {}
+        reasons = [_no_contact_reason(p, level), _known_reason(p, level)]
         if level in p.known_levels:
-            reasons.append(f"We know someone who holds a post at the {level} level.")
             start = "Ask for a meeting with the people we know"
         else:
-            reasons.append(f"We know nobody who holds a post at the {level} level.")
             start = "Find out who holds the posts"
         return reasons, {"start": start, "where": LEVEL_WORDS[level]}
 
@@ -564,7 +575,8 @@ def influence_network(user: Any, bearer: Any) -> nx.Graph:
             graph.add_node(staff, label=name, kind="staff")
         node = f"person:{relationship.person_id}"
         _edge(graph, staff, node, STRENGTH_WEIGHTS.get(relationship.strength, 1))
-        graph.nodes[node]["held_by"] = (*graph.nodes[node]["held_by"], name)
+        if name not in graph.nodes[node]["held_by"]:
+            graph.nodes[node]["held_by"] = (*graph.nodes[node]["held_by"], name)
     _merge_negotiation(graph, user, bearer)
     return graph
 

@@ -22,6 +22,9 @@ from pourparler.core.models import AuditEvent
 from pourparler.engagement.planner import influence_network, plan_for, profile_for
 from pourparler.engagement.profile import bearer_panels
 from pourparler.integration.services import do_record_assessment
+from pourparler.negotiation.models import Stakeholder
+from pourparler.negotiation.services import do_add_to_file
+from pourparler.negotiation.tests.helpers import open_file
 from pourparler.people.models import Person
 from pourparler.people.services import do_add_position, do_create_relationship
 from pourparler.testing.http import count_queries, sign_in
@@ -73,6 +76,8 @@ def build(world: World, extra: int = 0) -> dict[str, Any]:
     for i in range(extra):
         person_in(world, world.alice, f"Lt. Extra {i}", army, battalion, Level.TACTICAL)
     do_create_relationship(colonel, actor=world.alice, holder=world.alice, strength="trusted")
+    # A second, older relationship of the same holder counts once.
+    do_create_relationship(colonel, actor=world.alice, holder=world.alice, strength="working")
     make_interaction(world.alice, world.varnia, bearers=[army], level=Level.STRATEGIC)
     do_record_assessment(
         actor=world.bob,
@@ -132,6 +137,10 @@ def test_each_delegation_plans_from_its_own_records(world: World) -> None:
 
 def test_the_network_holds_only_the_people_the_viewer_may_see(world: World) -> None:
     w = build(world)
+    # A negotiation file about the army names the major as counterpart and an elder
+    # outside the register who sways him.
+    file = open_file(world, bearer=w["army"], counterpart=w["major"])
+    elder = do_add_to_file(file, Stakeholder, actor=world.alice, name="Elder of Orun", influence=3)
     nodes = lambda user: set(influence_network(user, w["army"]).nodes)  # noqa: E731
     secret = f"person:{w['secret'].pk}"
     assert secret in nodes(world.alice)
@@ -145,6 +154,10 @@ def test_the_network_holds_only_the_people_the_viewer_may_see(world: World) -> N
     assert graph.has_edge(colonel, general) and graph.has_edge(colonel, major)
     assert not graph.has_edge(general, major)
     assert graph[f"staff:{world.alice.pk}"][colonel]["weight"] == 3
+    outsider = f"stakeholder:{elder.pk}"
+    assert graph[outsider][major]["weight"] == 3
+    assert graph.nodes[outsider]["kind"] == "outsider"
+    assert outsider not in nodes(world.dave)
 
 
 def test_the_plan_page_shows_suggestions_reasons_people_and_levels(world: World) -> None:

@@ -78,9 +78,12 @@ def test_hierarchical_bearer_without_strategic_contact_goes_to_the_top_first() -
     plan = suggest(profile)
     assert plan[0].code == "top"
     assert plan[0].priority == HIGH
-    assert (
-        plan[0].reasons[1] == "We have had no contact at the strategic level in the last 180 days."
+    assert plan[0].reasons[1:] == (
+        "We have had no contact at the strategic level in the last 180 days.",
+        "We know someone who holds a post at the strategic level.",
     )
+    # The top already covers the strategic level: no second suggestion for it.
+    assert "level_strategic" not in [s.code for s in plan]
 
 
 def test_a_state_force_of_unknown_structure_still_has_a_chain_of_command() -> None:
@@ -104,8 +107,12 @@ def test_decentralised_group_goes_through_local_commanders() -> None:
         "The bearer is decentralised: local commanders decide for themselves and orders "
         "from the top are not enough.",
         "We have had no contact at the tactical level in the last 180 days.",
+        "We know someone who holds a post at the tactical level.",
     )
     assert "top" not in codes(profile)
+    # Local commanders already cover the tactical level; the operational level is its own.
+    assert "level_tactical" not in codes(profile)
+    assert "level_operational" in codes(profile)
 
 
 def test_community_ties_bring_in_community_and_religious_figures() -> None:

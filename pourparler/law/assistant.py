@@ -35,7 +35,7 @@ YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 DISCLAIMER = (
     "This answer supports and does not replace legal advice. It follows general rules "
-    "from the facts you gave; the classification of a situation and the status of a "
+    "from the facts given; the classification of a situation and the status of a "
     "force are for a legal adviser to confirm, with the treaties the State has joined, "
     "its reservations and declarations, and its domestic law."
 )

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from pourparler.core.access import clearance_for
@@ -42,8 +43,10 @@ class HandoverForm(forms.Form):
         model_choice(self.fields, "successor").queryset = staff
         # A head of delegation may hand over for any colleague posted there; others for
         # themselves only.
-        outgoing = staff_of(heads_of) | User.objects.filter(pk=user.pk)
-        model_choice(self.fields, "outgoing").queryset = outgoing.distinct()
+        outgoing = User.objects.filter(
+            Q(pk__in=staff_of(heads_of).values("pk")) | Q(pk=user.pk)
+        ).order_by("last_name", "first_name", "username")
+        model_choice(self.fields, "outgoing").queryset = outgoing
         self.fields["outgoing"].initial = user.pk
         if len(delegations) == 1:
             self.fields["delegation"].initial = delegations[0].pk

@@ -80,7 +80,13 @@ class Brief:
     files: list[NegotiationFile]
     interactions: list[Interaction]
     introductions: list[Introduction]
+    files_holder: User
     introduced: set[uuid.UUID] = field(default_factory=set)
+
+    @property
+    def follow_up_count(self) -> int:
+        """Open follow-ups of both kinds."""
+        return len(self.follow_ups) + len(self.concern_follow_ups)
 
     def shown(self) -> dict[type[Any], list[Any]]:
         """The records the page shows, by kind, for the audit log."""
@@ -136,7 +142,7 @@ def candidate_introductions(user: User, handover: Handover) -> list[Interaction]
 def brief_of(user: User, handover: Handover) -> Brief:
     """Gather what the handover brief shows, only as far as the user may see it."""
     passing = to_pass(handover, user)
-    holder = handover.successor_id if handover.is_done else handover.outgoing_id
+    holder = handover.successor if handover.is_done else handover.outgoing
     intros = introductions(user, handover)
     return Brief(
         handover=handover,
@@ -158,6 +164,7 @@ def brief_of(user: User, handover: Handover) -> Brief:
             .order_by("-occurred_at")[:RECENT_INTERACTIONS]
         ),
         introductions=intros,
+        files_holder=holder,
         introduced=introduced_people(user, intros),
     )
 

@@ -35,6 +35,8 @@ from pourparler.handover.services import (
     do_link_introduction,
     do_prepare_handover,
 )
+from pourparler.negotiation.models import NegotiationFile
+from pourparler.negotiation.tests.helpers import open_file
 from pourparler.people.models import Person, Relationship
 from pourparler.people.services import do_create_relationship
 from pourparler.testing.http import page_body, sign_in
@@ -105,6 +107,7 @@ def test_after_a_handover_the_successor_holds_and_the_predecessor_no_longer_sees
     world: World,
 ) -> None:
     held = alice_holds(world)
+    file = open_file(world, bearer=held.bearer, counterpart=held.person)
     handover = prepare(world)
     client = Client()
     sign_in(client, world.alice)
@@ -124,6 +127,8 @@ def test_after_a_handover_the_successor_holds_and_the_predecessor_no_longer_sees
     assert done.passed["follow-ups"] == 1
     assert done.passed["concern follow-ups"] == 1
     assert done.passed["postings ended"] == 1
+    assert done.passed["negotiation files"] == 1
+    assert NegotiationFile.objects.get(pk=file.pk).holder_id == world.bob.pk
     assert Relationship.objects.get(pk=held.relationship.pk).holder_id == world.bob.pk
     assert FollowUp.objects.get(pk=held.follow_up.pk).owner_id == world.bob.pk
     assert ConcernFollowUp.objects.get(pk=held.concern_follow_up.pk).owner_id == world.bob.pk
@@ -334,3 +339,31 @@ def test_continuity_counts_what_the_reader_may_see(world: World) -> None:
     # Another delegation's delegate counts nothing of Varnia's.
     outside = reading.continuity_of(fresh(world.dave), world.varnia)
     assert outside.orphaned == [] and outside.bearers == []
+
+
+def test_the_head_prepares_a_handover_through_the_form(world: World) -> None:
+    client = Client()
+    sign_in(client, world.carol)
+    form = client.get(reverse("handover_create"))
+    assert form.status_code == 200 and b"Alice" in form.content and b"Dave" not in form.content
+    fields = {
+        "delegation": str(world.varnia.pk),
+        "outgoing": str(world.alice.pk),
+        "effective_on": (today() + datetime.timedelta(days=5)).isoformat(),
+        "note": "Meet the governor.",
+    }
+    # Only colleagues posted in the delegation are offered; the service's refusals show.
+    refused = client.post(reverse("handover_create"), {**fields, "successor": str(world.hana.pk)})
+    assert refused.status_code == 200 and b"Select a valid choice" in refused.content
+    same = {**fields, "outgoing": str(world.bob.pk), "successor": str(world.bob.pk)}
+    refused = client.post(reverse("handover_create"), same)
+    assert refused.status_code == 200 and b"someone other than" in refused.content
+    assert not Handover.objects.exists()
+    response = client.post(reverse("handover_create"), {**fields, "successor": str(world.bob.pk)})
+    handover = Handover.objects.get()
+    assert response["Location"] == reverse("handover_detail", args=[handover.pk])
+    assert (handover.outgoing, handover.successor, handover.note) == (
+        world.alice,
+        world.bob,
+        "Meet the governor.",
+    )

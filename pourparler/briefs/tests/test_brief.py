@@ -147,7 +147,12 @@ def test_alice_s_brief_shows_her_delegation_s_dialogue_and_no_restricted_record(
 def test_dave_s_brief_of_the_shared_bearer_shows_nothing_of_varnia(world: World) -> None:
     scene = build(world)
     dave = client_for(world.dave)
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     page = dave.get(reverse("brief_bearer", args=[scene.army.pk]))
+    # His audit trail names only his delegation's records.
+    audited = AuditEvent.objects.filter(actor=world.dave, seq__gt=last)
+    named = {str(i) for event in audited for i in event.detail.get("ids", [])}
+    assert named and not named & {str(scene.maren.pk), str(scene.restricted.pk)}
     assert page.status_code == 200
     body = page.content.decode()
     assert KESTRIAN in body

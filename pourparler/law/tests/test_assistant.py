@@ -5,6 +5,8 @@ The assistant is a pure function: these tests build no database rows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pourparler.law.assistant import (
@@ -15,6 +17,7 @@ from pourparler.law.assistant import (
     Answer,
     Facts,
     applicable_law,
+    derive,
     situation_of,
 )
 from pourparler.law.references import REFERENCES
@@ -329,7 +332,14 @@ def test_every_reference_cited_is_in_the_references_table_and_every_rule_fires()
 
 def test_derived_facts_always_get_a_value() -> None:
     names = {name for name, _, _ in DERIVED}
-    assert names == {"conflict", "law_enforcement_body", "status", "policing"}
+    for answer in _every_answer():
+        values = derive(answer.facts)
+        assert names <= set(values), answer.facts
+    assert derive(Facts(situation="disaster"))["conflict"] == "no"
+    police = Facts(situation="niac", bearer_kind="police", incorporated="yes", direct_part="no")
+    assert derive(police)["status"] == "fighter"
+    assert derive(replace(police, incorporated="no"))["status"] == "civilian"
+    assert derive(replace(police, incorporated="no", direct_part="yes"))["status"] == "direct_part"
 
 
 def test_facts_refuse_a_value_outside_their_choices_and_read_odd_input_as_unknown() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -42,7 +42,8 @@ class LawSection:
 
 @dataclass
 class Brief:
-    """What the brief page shows: its subject, the apps' sections, the law, and when."""
+    """What the brief page shows: its subject, the apps' sections, the law, and when
+    (``seconds``: how long gathering it took, for the log and the figures)."""
 
     subject: models.Model
     kind: str
@@ -52,7 +53,6 @@ class Brief:
     reader: Any
     bearer: WeaponBearer | None = None
     person: Person | None = None
-    context: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
 

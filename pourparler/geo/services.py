@@ -12,10 +12,20 @@ applies: only staff with a content role may add reference data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pourparler.bearers.models import WeaponBearer
 from pourparler.core.choices import ChangeAction
 from pourparler.core.models import Record, User
-from pourparler.core.services import _log, create_record, snapshot, write_service
-from pourparler.geo.models import AdminArea, Country
+from pourparler.core.services import (
+    _log,
+    create_record,
+    require_visible,
+    snapshot,
+    write_service,
+)
+from pourparler.geo.models import AdminArea, Country, Situation, SituationParty
 
 
 def _create_place(place: Record, actor: User | None) -> None:
@@ -53,3 +63,27 @@ def do_create_admin_area(
     )
     _create_place(area, actor)
     return area
+
+
+@write_service
+def do_record_situation(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    countries: Iterable[Country] = (),
+    parties: Iterable[Mapping[str, Any]] = (),
+    **fields: Any,
+) -> Situation:
+    """Record a situation by hand (the imports record those of UCDP/PRIO), with its
+    parties: each a mapping of ``bearer``, ``side`` and optionally ``role``, ``name``,
+    ``first_year`` and ``last_year``. Bearers are checked visible to the actor."""
+    wanted = [dict(party) for party in parties]
+    require_visible(WeaponBearer, [party["bearer"] for party in wanted], actor)
+    situation = create_record(
+        Situation(name=name, kind=kind, **fields), actor=actor, m2m={"countries": countries}
+    )
+    for party in wanted:
+        party.setdefault("name", party["bearer"].name)
+        create_record(SituationParty(situation=situation, **party), actor=actor)
+    return situation

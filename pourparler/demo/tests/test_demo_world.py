@@ -54,9 +54,10 @@ from pourparler.core.choices import Role
 from pourparler.core.models import ChangeLogEntry, Delegation, Membership, User
 from pourparler.demo.world import DEMO_PASSWORD, STAFF, load_demo_world
 from pourparler.dialogue.models import FollowUp, Interaction
-from pourparler.geo.models import AdminArea, Country
+from pourparler.geo.models import AdminArea, Country, Situation
 from pourparler.integration.figures import current_assessments
 from pourparler.integration.models import IntegrationAssessment
+from pourparler.law.assistant import applicable_law, facts_for_bearer
 from pourparler.people.models import Person, PersonName, Position, Relationship
 from pourparler.testing.http import sign_in
 from pourparler.training.figures import figures as training_figures
@@ -560,3 +561,21 @@ def test_the_demo_figures_differ_by_viewer(demo_world: bool) -> None:
     grouped = compliance_figures(_user("varnia.delegate"))
     assert len(grouped.by_instrument) >= 6 and len(grouped.by_year) >= 2
     assert "Kestrian National Police" not in [t.label for t in grouped.by_bearer]
+
+
+# ---- Situations and the applicable law -----------------------------------------------------
+def test_the_demo_situations_give_the_law_assistant_something_to_answer(demo_world: bool) -> None:
+    assert demo_world is True
+    by_name = {s.name: s for s in Situation.objects.alive()}
+    assert by_name["Varnia: Hollow Hills conflict"].kind == "niac"
+    assert by_name["Kestria: unrest in the capital"].kind == "other_violence"
+    delegate = _user("varnia.delegate")
+    army = WeaponBearer.objects.get(name="Varnian Armed Forces")
+    facts = facts_for_bearer(delegate, army)
+    assert facts is not None and facts.situation == "niac"
+    answer = applicable_law(facts)
+    assert answer.steps and all(step.references for step in answer.steps)
+    police = WeaponBearer.objects.get(name="Kestrian National Police")
+    kestrian = facts_for_bearer(_user("kestria.delegate"), police)
+    assert kestrian is not None and kestrian.situation == "other_violence"
+    assert answer.frameworks != applicable_law(kestrian).frameworks

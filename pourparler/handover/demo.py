@@ -52,8 +52,9 @@ def populate(world: Any) -> str:
             world.days_ago(LAST_DAY + offset), datetime.time(10, 30), tzinfo=datetime.UTC
         )
         meetings.append(
+            # Recorded by the successor, who stays and keeps the record in reach.
             do_record_interaction(
-                actor=former,
+                actor=successor,
                 compartment=varnia,
                 kind=InteractionKind.BILATERAL_MEETING,
                 occurred_at=when,
@@ -70,7 +71,7 @@ def populate(world: Any) -> str:
         )
     do_create_follow_up(
         meetings[-1],
-        actor=former,
+        actor=successor,
         action="Send the brigade the list of the wounded evacuated in March",
         owner=former,
         due_on=world.days_ago(LAST_DAY - 30),

@@ -89,9 +89,9 @@ class Brief:
         return len(self.follow_ups) + len(self.concern_follow_ups)
 
     def shown(self) -> dict[type[Any], list[Any]]:
-        """The records the page shows, by kind, for the audit log."""
+        """The records the page lists, by kind, for the audit log (the handover itself is
+        recorded as read)."""
         return {
-            Handover: [self.handover],
             Relationship: [row.relationship for row in self.relationships],
             Person: [row.person for row in self.relationships],
             FollowUp: self.follow_ups,

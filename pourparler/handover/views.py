@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pourparler.briefs.pdf import pdf_response, render_pdf
 from pourparler.core.access import clearance_for, get_visible_or_404
-from pourparler.core.audit import record_list, record_lists
+from pourparler.core.audit import record_list, record_lists, record_read
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Delegation, User
 from pourparler.core.services import EditConflict, RecordGone
@@ -84,6 +84,7 @@ def _detail_context(user: User, handover: Handover) -> dict[str, Any]:
     candidates = reading.candidate_introductions(user, handover)
     shown = brief.shown()
     shown[Interaction] = [*shown[Interaction], *candidates]
+    record_read(user, handover)
     record_lists(user, shown)
     may_change = Handover.objects.visible_to(user, "change").filter(pk=handover.pk).exists()
     return {
@@ -169,6 +170,7 @@ def _brief_context(request: AuthedRequest, pk: str) -> dict[str, Any]:
     user = request.user
     handover = get_visible_or_404(_handovers(user), user, pk)
     brief = reading.brief_of(user, handover)
+    record_read(user, handover)
     record_lists(user, brief.shown())
     return {"handover": handover, "brief": brief}
 

@@ -252,6 +252,8 @@ def test_introductions_and_the_brief(world: World, tmp_path: Path) -> None:
     ):
         assert expected in text, expected
     assert pdf_pages_as_png(pdf.content, tmp_path / "brief")
+    reads = AuditEvent.objects.filter(kind=AuditKind.READ, actor=world.bob, object_id=handover.pk)
+    assert reads.count() == 4  # the page twice, the brief, the PDF
     events = AuditEvent.objects.filter(kind=AuditKind.LIST, actor=world.bob)
     assert any(str(held.relationship.pk) in e.detail.get("ids", []) for e in events)
 
@@ -275,6 +277,8 @@ def test_another_delegation_sees_nothing(world: World) -> None:
     assert client.get(reverse("continuity") + "?delegation=varnia").status_code == 404
     page = client.get(reverse("continuity"))
     assert b"Kestria" in page.content and b"Col. Idris Maren" not in page.content
+    # The auditor sees no compartment content, handovers included.
+    assert not Handover.objects.visible_to(world.audrey).exists()
     do_hand_over(handover, actor=world.alice, expected_version=handover.version)
     assert Relationship.objects.get(pk=kept.pk).holder_id == world.dave.pk
 
@@ -289,8 +293,8 @@ def test_pages_take_a_fixed_number_of_queries(
     # Pinned: the list, the detail (preview with introductions), the brief, continuity.
     pages = {
         reverse("handover_list"): 9,
-        reverse("handover_detail", args=[handover.pk]): 21,
-        reverse("handover_brief", args=[handover.pk]): 18,
+        reverse("handover_detail", args=[handover.pk]): 24,
+        reverse("handover_brief", args=[handover.pk]): 21,
         reverse("continuity"): 14,
     }
     for url, queries in pages.items():

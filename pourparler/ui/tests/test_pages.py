@@ -83,7 +83,7 @@ PINNED = {
     "bearer_list": 9,
     "bearer_detail": 46,
     "person_list": 9,
-    "person_detail": 20,
+    "person_detail": 21,  # the negotiation files where the person is a stakeholder: one query
     "interaction_create": 18,
     "interaction_edit": 23,
 }

@@ -472,14 +472,8 @@ def _check_grantor(actor: User, grant: Grant) -> None:
     if Role.ADMINISTRATOR in clearance.roles:
         return
     compartment = _grant_compartment(grant)
-    today = timezone.localdate()
     # Only a head of delegation posted there now: a head who has rotated out grants nothing.
-    heads_of = set(
-        Membership.objects.alive()
-        .filter(user=actor, role=Role.HEAD_OF_DELEGATION, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .values_list("delegation_id", flat=True)
-    )
+    heads_of = _heads_now(actor)
     if compartment is None or compartment not in heads_of:
         raise GrantRefused("Only the head of the delegation concerned may grant this access.")
     if grant.record_type is not None and grant.record_id:
@@ -542,3 +536,65 @@ def do_revoke_grant(grant: Grant, *, actor: User, expected_version: int) -> Gran
     revoked = delete_record(grant, actor=actor, expected_version=expected_version)
     audit.record_grant_change(revoked, "revoked", actor=actor)
     return revoked
+
+
+def _narrow(obj: _R, changes: Mapping[str, Any], actor: User) -> _R:
+    """Write a change that only narrows someone's access (a posting or grant ending
+    earlier), logged like any update. Kept apart from ``update_record``, which asks for the
+    right to change the record: whoever may end access need not be allowed to widen it."""
+    current = cast("_R", type(obj)._default_manager.select_for_update().get(pk=obj.pk))
+    before = snapshot(current)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = actor
+    current.updated_at = timezone.now()
+    current.save()
+    _log(current, ChangeAction.UPDATE, before, snapshot(current, before), actor)
+    return current
+
+
+def _heads_now(user: User) -> set[uuid.UUID]:
+    """The delegations a user is posted to now as head of delegation."""
+    today = timezone.localdate()
+    return set(
+        Membership.objects.alive()
+        .filter(user=user, role=Role.HEAD_OF_DELEGATION, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("delegation_id", flat=True)
+    )
+
+
+@write_service
+def do_end_posting(
+    membership: Membership, *, actor: User, ends_on: datetime.date, reason: str
+) -> Membership:
+    """End a posting on a day, never later than it already ends: by the member themself
+    (leaving), the head of that delegation now, or an administrator."""
+    clearance = clearance_for(actor)
+    allowed = membership.user_id == actor.pk or membership.delegation_id in _heads_now(actor)
+    if not allowed and (clearance is None or Role.ADMINISTRATOR not in clearance.roles):
+        raise PermissionDenied("Only the member, the head of the delegation or an administrator.")
+    if membership.ends_on is not None and membership.ends_on <= ends_on:
+        return membership
+    if ends_on < membership.starts_on - datetime.timedelta(days=1):
+        raise ValueError("A posting cannot end before it starts.")
+    ended = _narrow(membership, {"ends_on": ends_on}, actor)
+    audit.record_permission_change(ended, reason, actor=actor)
+    forget_clearance(membership.user)
+    return ended
+
+
+@write_service
+def do_end_grant(grant: Grant, *, actor: User, at: datetime.datetime, reason: str) -> Grant:
+    """Make a grant expire at a moment, never later than it already does: by its holder
+    (giving it up) or by whoever may revoke it."""
+    if grant.grantee_id != actor.pk:
+        _check_grantor(actor, grant)
+    if grant.expires_at <= at:
+        return grant
+    ended = _narrow(grant, {"expires_at": at}, actor)
+    audit.record_grant_change(ended, reason, actor=actor)
+    if grant.grantee is not None:
+        forget_clearance(grant.grantee)
+    return ended

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,15 +24,15 @@ from django.utils import timezone
 from pourparler.concerns.models import ConcernFollowUp
 from pourparler.core import audit
 from pourparler.core.access import forget_clearance
-from pourparler.core.choices import CONTENT_ROLES, AuditKind, ChangeAction, Role
-from pourparler.core.context import current_request_id
-from pourparler.core.models import ChangeLogEntry, Delegation, Grant, Membership, Record, User
+from pourparler.core.choices import CONTENT_ROLES, AuditKind, Role
+from pourparler.core.models import Delegation, Grant, Membership, Record, User
 from pourparler.core.services import (
     EditConflict,
     create_record,
     delete_record,
+    do_end_grant,
+    do_end_posting,
     require_visible,
-    snapshot,
     update_record,
     write_service,
 )
@@ -233,49 +232,6 @@ def _grants_to_end(handover: Handover) -> list[Grant]:
     return found
 
 
-def _log_narrow_change(obj: Record, before: dict[str, Any], actor: User) -> None:
-    """Write the change-log entry (and its audit link) of a posting or grant ended here."""
-    entry = ChangeLogEntry.objects.create(
-        actor=actor,
-        actor_name=actor.get_username(),
-        request_id=current_request_id(),
-        action=ChangeAction.UPDATE,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        object_version=obj.version,
-        compartment_id=obj.compartment_id,
-        before=before,
-        after=snapshot(obj, before),
-    )
-    audit.record_change(entry)
-
-
-def _end_posting(membership: Membership, day: datetime.date, *, actor: User) -> None:
-    """End a posting on a day (no core service ends postings yet; see docs/handover.md)."""
-    current = Membership.objects.select_for_update().get(pk=membership.pk)
-    before = snapshot(current)
-    current.ends_on = day
-    current.version += 1
-    current.updated_by = actor
-    current.updated_at = timezone.now()
-    current.save()
-    _log_narrow_change(current, before, actor)
-    audit.record_permission_change(current, "ended at handover", actor=actor)
-
-
-def _end_grant(grant: Grant, moment: datetime.datetime, *, actor: User) -> None:
-    """Make a grant expire at a moment (no earlier than now is needed: expiry is a time)."""
-    current = Grant.objects.select_for_update().get(pk=grant.pk)
-    before = snapshot(current)
-    current.expires_at = min(current.expires_at, moment)
-    current.version += 1
-    current.updated_by = actor
-    current.updated_at = timezone.now()
-    current.save()
-    _log_narrow_change(current, before, actor)
-    audit.record_grant_change(current, "ended at handover", actor=actor)
-
-
 @write_service
 def do_hand_over(handover: Handover, *, actor: User, expected_version: int) -> Handover:
     """Pass the outgoing delegate's relationships, follow-ups and files to the successor,
@@ -331,9 +287,9 @@ def do_hand_over(handover: Handover, *, actor: User, expected_version: int) -> H
     )
     # The posting ends last: until then the actor may still be the outgoing delegate.
     for membership in ending:
-        _end_posting(membership, day, actor=actor)
+        do_end_posting(membership, actor=actor, ends_on=day, reason="ended at handover")
     for grant in grants:
-        _end_grant(grant, _end_of(day), actor=actor)
+        do_end_grant(grant, actor=actor, at=_end_of(day), reason="ended at handover")
     audit.append_event(
         AuditKind.PERMISSION_CHANGED,
         actor=actor,

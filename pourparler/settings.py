@@ -333,6 +333,7 @@ RETENTION = {
         ("integration_assessment", 10 * 365, "anonymise"),
         ("commitment", 10 * 365, "anonymise"),
         ("negotiation_file", 10 * 365, "anonymise"),
+        ("handover", 10 * 365, "anonymise"),
         ("login_attempt", 90, "delete"),
     )
 }

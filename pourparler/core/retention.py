@@ -231,6 +231,7 @@ KINDS = (
     "integration_assessment",
     "commitment",
     "negotiation_file",
+    "handover",
     "person",
     "login_attempt",
 )
@@ -758,6 +759,9 @@ DESCRIPTIONS: tuple[Description, ...] = (
             Part("negotiation.NegotiationVersion", "file", {"content": EMPTY_NEGOTIATION_VERSION}),
         ),
     ),
+    # A handover keeps who passed what to whom and when (the continuity figures need it);
+    # the advice written for the successor goes.
+    Description("handover", "handover.Handover", _before("effective_on"), {"note": ""}),
 )
 
 

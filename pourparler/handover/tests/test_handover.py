@@ -20,11 +20,13 @@ from pourparler.bearers.models import WeaponBearer
 from pourparler.concerns.models import ConcernFollowUp
 from pourparler.concerns.services import do_schedule_concern_follow_up
 from pourparler.concerns.tests.helpers import open_concern
+from pourparler.core import retention
 from pourparler.core.access import clearance_for
 from pourparler.core.audit import verify_database
 from pourparler.core.choices import AuditKind, ChangeAction
 from pourparler.core.models import AuditEvent, ChangeLogEntry, Grant, Membership, User
 from pourparler.core.services import EditConflict, do_grant_access
+from pourparler.core.tests.test_retention import plaintexts_in_database
 from pourparler.dialogue.models import FollowUp, Interaction
 from pourparler.dialogue.services import do_create_follow_up
 from pourparler.handover import reading
@@ -371,3 +373,20 @@ def test_the_head_prepares_a_handover_through_the_form(world: World) -> None:
         world.bob,
         "Meet the governor.",
     )
+
+
+def test_retention_clears_the_advice_of_an_old_handover_and_keeps_what_passed(
+    world: World,
+) -> None:
+    old = prepare(world, days=-11 * 365, note="Colonel Maren dislikes phone calls.")
+    recent = prepare(world, days=-30, note="Meet the new brigade commander at the ford.")
+    config = {"handover": {"days": 10 * 365, "action": "anonymise"}}
+
+    [report] = retention.run(config=config, now=timezone.now()).kinds
+
+    assert (report.examined, report.anonymised) == (2, 1)
+    stored = Handover.objects.get(pk=old.pk)
+    assert stored.note == "" and (stored.outgoing, stored.successor) == (world.alice, world.bob)
+    assert stored.effective_on == old.effective_on
+    assert Handover.objects.get(pk=recent.pk).note == "Meet the new brigade commander at the ford."
+    assert "Colonel Maren" not in plaintexts_in_database()

@@ -19,7 +19,6 @@ from pourparler.ui.formfields import label_staff_by_name, model_choice
 class HandoverForm(forms.Form):
     """Prepare a handover: who leaves, who takes over, from when, with what advice."""
 
-    delegation = forms.ModelChoiceField(queryset=Delegation.objects.none())
     outgoing = forms.ModelChoiceField(queryset=User.objects.none(), label="Outgoing delegate")
     successor = forms.ModelChoiceField(queryset=User.objects.none())
     effective_on = forms.DateField(
@@ -37,7 +36,9 @@ class HandoverForm(forms.Form):
         clearance = clearance_for(user)
         mine = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=mine)
-        model_choice(self.fields, "delegation").queryset = delegations
+        # Made here, from the delegations the user may write to, and put first.
+        self.fields["delegation"] = forms.ModelChoiceField(queryset=delegations)
+        self.order_fields(["delegation", "outgoing", "successor", "effective_on", "note"])
         heads_of = [d.pk for d in delegations if is_head_of(user, d.pk)]
         staff = staff_of([d.pk for d in delegations])
         model_choice(self.fields, "successor").queryset = staff

@@ -122,7 +122,7 @@ def handover_confirm(request: AuthedRequest, pk: str) -> HttpResponse:
             request,
             "The handover changed since you opened it; nothing was passed. Check it again.",
         )
-        context = _detail_context(user, Handover.objects.alive().get(pk=handover.pk))
+        context = _detail_context(user, get_visible_or_404(_handovers(user), user, handover.pk))
         return render(request, "handover/handover_detail.html", context, status=409)
     except HandoverRefused as refusal:
         messages.error(request, str(refusal))

@@ -412,6 +412,8 @@ def test_the_defaults_are_humanitarian_ones() -> None:
         "dissemination_session": (1825, "anonymise"),
         "integration_assessment": (3650, "anonymise"),
         "commitment": (3650, "anonymise"),
+        "negotiation_file": (3650, "anonymise"),
+        "handover": (3650, "anonymise"),
         "login_attempt": (90, "delete"),
     }
     # Every kind retention knows has a default, and the run takes them in KINDS order.

@@ -287,6 +287,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("POURPARLER_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step of every PDF at INFO: only its warnings are worth a line.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The tamper-evident audit log (core/audit.py). Checkpoints are signed with an Ed25519

@@ -18,7 +18,7 @@ from pourparler.bearers.choices import Echelon, Level, Structure
 from pourparler.bearers.models import WeaponBearer
 from pourparler.concerns.tests.helpers import open_concern
 from pourparler.core.choices import AuditKind
-from pourparler.core.models import AuditEvent
+from pourparler.core.models import AuditEvent, User
 from pourparler.engagement.planner import influence_network, plan_for, profile_for
 from pourparler.engagement.profile import bearer_panels
 from pourparler.integration.services import do_record_assessment
@@ -141,7 +141,10 @@ def test_the_network_holds_only_the_people_the_viewer_may_see(world: World) -> N
     # outside the register who sways him.
     file = open_file(world, bearer=w["army"], counterpart=w["major"])
     elder = do_add_to_file(file, Stakeholder, actor=world.alice, name="Elder of Orun", influence=3)
-    nodes = lambda user: set(influence_network(user, w["army"]).nodes)  # noqa: E731
+
+    def nodes(user: User) -> set[str]:
+        return set(influence_network(user, w["army"]).nodes)
+
     secret = f"person:{w['secret'].pk}"
     assert secret in nodes(world.alice)
     bob = nodes(world.bob)

@@ -473,7 +473,7 @@ def _check_grantor(actor: User, grant: Grant) -> None:
         return
     compartment = _grant_compartment(grant)
     # Only a head of delegation posted there now: a head who has rotated out grants nothing.
-    heads_of = _heads_now(actor)
+    heads_of = heads_now(actor)
     if compartment is None or compartment not in heads_of:
         raise GrantRefused("Only the head of the delegation concerned may grant this access.")
     if grant.record_type is not None and grant.record_id:
@@ -554,8 +554,9 @@ def _narrow(obj: _R, changes: Mapping[str, Any], actor: User) -> _R:
     return current
 
 
-def _heads_now(user: User) -> set[uuid.UUID]:
-    """The delegations a user is posted to now as head of delegation."""
+def heads_now(user: User) -> set[uuid.UUID]:
+    """The delegations a user is posted to now as head of delegation (a head who has
+    rotated out heads nothing)."""
     today = timezone.localdate()
     return set(
         Membership.objects.alive()
@@ -565,6 +566,11 @@ def _heads_now(user: User) -> set[uuid.UUID]:
     )
 
 
+def is_head_of(user: User, delegation_id: Any) -> bool:
+    """Say whether the user is posted now as head of this delegation."""
+    return delegation_id in heads_now(user)
+
+
 @write_service
 def do_end_posting(
     membership: Membership, *, actor: User, ends_on: datetime.date, reason: str
@@ -572,7 +578,7 @@ def do_end_posting(
     """End a posting on a day, never later than it already ends: by the member themself
     (leaving), the head of that delegation now, or an administrator."""
     clearance = clearance_for(actor)
-    allowed = membership.user_id == actor.pk or membership.delegation_id in _heads_now(actor)
+    allowed = membership.user_id == actor.pk or membership.delegation_id in heads_now(actor)
     if not allowed and (clearance is None or Role.ADMINISTRATOR not in clearance.roles):
         raise PermissionDenied("Only the member, the head of the delegation or an administrator.")
     if membership.ends_on is not None and membership.ends_on <= ends_on:

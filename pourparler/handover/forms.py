@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from pourparler.core.access import clearance_for
 from pourparler.core.models import Delegation, User
+from pourparler.core.services import heads_now
 from pourparler.dialogue.forms import staff_of
-from pourparler.handover.services import is_head_of
 from pourparler.ui.formfields import label_staff_by_name, model_choice
 
 
@@ -39,7 +39,8 @@ class HandoverForm(forms.Form):
         # Made here, from the delegations the user may write to, and put first.
         self.fields["delegation"] = forms.ModelChoiceField(queryset=delegations)
         self.order_fields(["delegation", "outgoing", "successor", "effective_on", "note"])
-        heads_of = [d.pk for d in delegations if is_head_of(user, d.pk)]
+        heads = heads_now(user)
+        heads_of = [d.pk for d in delegations if d.pk in heads]
         staff = staff_of([d.pk for d in delegations])
         model_choice(self.fields, "successor").queryset = staff
         # A head of delegation may hand over for any colleague posted there; others for

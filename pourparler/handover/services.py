@@ -24,7 +24,7 @@ from django.utils import timezone
 from pourparler.concerns.models import ConcernFollowUp
 from pourparler.core import audit
 from pourparler.core.access import forget_clearance
-from pourparler.core.choices import CONTENT_ROLES, AuditKind, Role
+from pourparler.core.choices import CONTENT_ROLES, AuditKind
 from pourparler.core.models import Delegation, Grant, Membership, Record, User
 from pourparler.core.services import (
     EditConflict,
@@ -32,6 +32,7 @@ from pourparler.core.services import (
     delete_record,
     do_end_grant,
     do_end_posting,
+    is_head_of,
     require_visible,
     update_record,
     write_service,
@@ -62,15 +63,6 @@ def is_posted(user: User, delegation_id: Any, day: datetime.date | None = None) 
     """Say whether the user holds a posting with a content role in the delegation on a day."""
     day = day or timezone.localdate()
     return postings(user.pk, delegation_id, day).filter(role__in=CONTENT_ROLES).exists()
-
-
-def is_head_of(user: User, delegation_id: Any) -> bool:
-    """Say whether the user is posted now as head of this delegation."""
-    return (
-        postings(user.pk, delegation_id, timezone.localdate())
-        .filter(role=Role.HEAD_OF_DELEGATION)
-        .exists()
-    )
 
 
 def may_hand_over(actor: User, outgoing: User, delegation_id: Any) -> bool:

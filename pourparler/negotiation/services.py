@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
-from pourparler.core.choices import Role
-from pourparler.core.models import Delegation, Membership, User
+from pourparler.core.models import Delegation, User
 from pourparler.core.services import (
     create_record,
     delete_record,
+    is_head_of,
     require_visible,
     update_record,
     write_service,
@@ -333,22 +333,6 @@ def do_remove_from_file(item: _Item, *, actor: User, expected_version: int) -> _
         item.file, actor=actor, summary=f"{ITEM_NAMES[type(item)].capitalize()} removed"
     )
     return removed
-
-
-def is_head_of(user: User, delegation_id: Any) -> bool:
-    """Say whether the user is posted now as head of this delegation (the mandator)."""
-    today = timezone.localdate()
-    return (
-        Membership.objects.alive()
-        .filter(
-            user_id=user.pk,
-            delegation_id=delegation_id,
-            role=Role.HEAD_OF_DELEGATION,
-            starts_on__lte=today,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .exists()
-    )
 
 
 @write_service

@@ -8,6 +8,7 @@ make the renderer read a local file.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,6 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_BASE_URL = "https://pourparler.invalid/"
 
@@ -48,20 +47,32 @@ def _static_file(url: str) -> tuple[bytes, str]:
     return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher, narrowed to our static files (no network, no local paths)."""
+@functools.cache
+def static_only_fetcher_class() -> type[Any]:
+    """WeasyPrint's fetcher, narrowed to our static files (no network, no local paths).
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        data, content_type = _static_file(url)
-        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+    Built on first use: importing WeasyPrint loads Pango and takes most of a second,
+    which no process should pay before it makes a PDF.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            data, content_type = _static_file(url)
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
+    return StaticOnlyFetcher
 
 
 def render_pdf(
     template_name: str, context: dict[str, Any], request: HttpRequest | None = None
 ) -> bytes:
     """Render a template to HTML, then to PDF bytes (A4, as its print style sheet says)."""
+    from weasyprint import HTML
+
     html = render_to_string(template_name, context, request=request)
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
+    fetcher = static_only_fetcher_class()()
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
     return bytes(document.write_pdf())
 
 

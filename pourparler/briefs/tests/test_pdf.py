@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pourparler.briefs.pdf import PDF_BASE_URL, FetchRefused, StaticOnlyFetcher, render_pdf
+from pourparler.briefs.pdf import (
+    PDF_BASE_URL,
+    FetchRefused,
+    render_pdf,
+    static_only_fetcher_class,
+)
 from pourparler.testing.pdf import pdf_pages_as_png, pdf_text
 
 
@@ -19,7 +24,7 @@ def test_a_template_renders_to_a_pdf_whose_text_can_be_read(tmp_path: Path) -> N
 
 
 def test_our_style_sheet_is_read_and_nothing_else() -> None:
-    fetcher = StaticOnlyFetcher()
+    fetcher = static_only_fetcher_class()()
     css = fetcher.fetch(PDF_BASE_URL + "static/ui/pourparler.css")
     assert css.content_type == "text/css" and len(css.read()) > 100
     for url in (

@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "pourparler.briefs",
     "pourparler.handover",
     "pourparler.engagement",
+    "pourparler.maps",
+    "pourparler.dashboards",
+    "pourparler.networks",
     "pourparler.api",
     "pourparler.ui",
 ]

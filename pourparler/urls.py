@@ -19,6 +19,9 @@ urlpatterns = [
     path("briefs/", include("pourparler.briefs.urls")),
     path("handover/", include("pourparler.handover.urls")),
     path("engagement/", include("pourparler.engagement.urls")),
+    path("maps/", include("pourparler.maps.urls")),
+    path("dashboards/", include("pourparler.dashboards.urls")),
+    path("networks/", include("pourparler.networks.urls")),
     path("api/v1/", include("pourparler.api.urls")),
 ]
 

@@ -1,0 +1,9 @@
+"""Areas of control, the population living in them, and the map of a delegation's context."""
+
+from django.apps import AppConfig
+
+
+class MapsConfig(AppConfig):
+    name = "pourparler.maps"
+    label = "maps"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -8,9 +8,10 @@ Two builders, each reading only through ``visible_to(user)``:
   absent, and so are the posts in it; its visible sub-units hang from the top.
 * ``influence(user, bearer)``: the network the engagement planner builds
   (``engagement.planner.influence_network``: current posts in the units, our staff's
-  relationships, the negotiation files' stakeholders and links), ranked by the same
-  centrality (``negotiation.graph.centrality``: betweenness over distances, then degree)
-  computed on that visible graph only.
+  relationships, the negotiation files' stakeholders and links) less the stakeholders
+  who stand for a hidden person, ranked by the same centrality
+  (``negotiation.graph.centrality``: betweenness over distances, then degree) computed
+  on that visible graph only.
 
 ``rank_people(graph)`` and ``build_tree(units, positions)`` are pure: the tests check
 them on small graphs and trees of their own. ``tree_elements`` and
@@ -32,6 +33,7 @@ from pourparler.bearers.views import _unit_tree
 from pourparler.core.text import fold
 from pourparler.engagement.planner import CENTRAL_LIMIT, influence_network
 from pourparler.negotiation.graph import centrality
+from pourparler.negotiation.models import Stakeholder
 from pourparler.people.models import Position
 
 # Words of a post title that name the one who commands the unit (folded, no accents).
@@ -243,10 +245,31 @@ def rank_people(graph: nx.Graph, limit: int = CENTRAL_LIMIT) -> Network:
     return Network(members=members, edges=edges)
 
 
+def visible_network(user: Any, bearer: WeaponBearer) -> nx.Graph:
+    """The planner's network around the bearer, less the stakeholders who stand for a
+    person the user may not see.
+
+    The negotiation files' graph keeps such a stakeholder as a node of its own (labelled
+    "a person you may not see", or with the name written in the file): it would still
+    say that someone hidden is there and how they are tied, and it would weigh on
+    everyone's centrality. Here a hidden person is absent, ties and all.
+    """
+    graph = influence_network(user, bearer)
+    outsiders = [node.split(":", 1)[1] for node in graph.nodes if node.startswith("stakeholder:")]
+    if outsiders:
+        hidden = (
+            Stakeholder.objects.visible_to(user)
+            .filter(pk__in=outsiders, person__isnull=False)
+            .values_list("pk", flat=True)
+        )
+        graph.remove_nodes_from([f"stakeholder:{pk}" for pk in hidden])
+    return graph
+
+
 def influence(user: Any, bearer: WeaponBearer) -> Network:
     """The influence network around the bearer as the user may see it, ranked over the
     visible graph only."""
-    return rank_people(influence_network(user, bearer))
+    return rank_people(visible_network(user, bearer))
 
 
 # --- Elements for Cytoscape.js ------------------------------------------------------

@@ -256,6 +256,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The map (maps app): a tile server URL such as https://tile.example.org/{z}/{x}/{y}.png.
+# Empty by default: the map draws the Natural Earth country outlines it ships, offline.
+# When set, the map pages add that host (and no other) to the CSP's img-src (docs/maps.md).
+MAP_TILE_URL = env_str("POURPARLER_MAP_TILE_URL", "")
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -17,24 +17,51 @@ how the plan changed.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pourparler.bearers.models import WeaponBearer
+from pourparler.core.access import Action, RestrictedManager, RestrictedQuerySet
 from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 from pourparler.negotiation.choices import FileStatus, IslandKind, Layer, Likelihood, Side
 
 
+class FileQuerySet(RestrictedQuerySet["NegotiationFile"]):
+    """The read path of files: a file about a bearer the user may not see is hidden.
+
+    The bearer is not in ``access_via``: the read path opens every row under a granted
+    parent, restricted ones included, and a bearer grant must open only the files about
+    the bearer that are not restricted (``access_bearer_link``), as for interactions.
+    """
+
+    def visible_to(self, user: Any, action: Action = "view") -> RestrictedQuerySet[NegotiationFile]:
+        """Return the live files the user may see (or change), about a bearer they see."""
+        seen = WeaponBearer.objects.visible_to(user).values("pk")
+        return super().visible_to(user, action).filter(bearer__in=seen)
+
+
+class FileManager(RestrictedManager["NegotiationFile"]):
+    """The manager of files, whose ``visible_to`` also hides a file about a hidden bearer."""
+
+    def get_queryset(self) -> FileQuerySet:
+        return FileQuerySet(self.model, using=self._db)
+
+
 class NegotiationFile(Record):
     """A hard negotiation with a bearer that we prepare with the frontline tools: what we
-    want to obtain, with whom, and the plan that changes as the talks go."""
+    want to obtain, with whom, and the plan that changes as the talks go.
 
-    access_via: ClassVar[tuple[str, ...]] = ("bearer",)
+    Hidden with its bearer (``FileQuerySet``); a bearer grant opens it when it is not
+    restricted."""
+
     access_bearer_link = "bearer"
+
+    objects: ClassVar[FileManager] = FileManager()
 
     title = EncryptedTextField(
         max_length=200, help_text=_("What is being negotiated, as colleagues call it.")

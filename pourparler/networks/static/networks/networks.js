@@ -16,7 +16,7 @@
       {
         label: "data(label)",
         color: INK,
-        "font-size": 11,
+        "font-size": 12,
         "text-wrap": "wrap",
         "text-max-width": 150,
         "text-background-color": "#ffffff",
@@ -27,48 +27,91 @@
     );
   }
 
+  // The tree is laid out here, not by a general layout: depth runs left to right, each
+  // leaf (a person, or a unit with nobody known) takes the next row down, and a unit
+  // sits level with the middle of what hangs from it. No edge crosses another.
+  var COLUMN = 270;
+  var ROW = 34;
+
+  function tidy(elements) {
+    var children = {};
+    var units = {};
+    elements.forEach(function (element) {
+      var data = element.data;
+      if (data.kind === "unit" || data.kind === "bearer") { units[data.id] = true; }
+      if (data.source) { (children[data.source] = children[data.source] || []).push(data.target); }
+    });
+    var positions = {};
+    var row = 0;
+    function place(id, depth) {
+      var kids = children[id] || [];
+      var y;
+      if (kids.length === 0) {
+        y = row * ROW;
+        row += 1;
+        // A person's dot sits where the units' boxes of its column begin.
+        positions[id] = { x: depth * COLUMN - (units[id] ? 0 : 95), y: y };
+        return y;
+      } else {
+        var ys = kids.map(function (kid) { return place(kid, depth + 1); });
+        y = (ys[0] + ys[ys.length - 1]) / 2;
+      }
+      positions[id] = { x: depth * COLUMN, y: y };
+      return y;
+    }
+    place("b", 0);
+    return { positions: positions, rows: row };
+  }
+
   function drawTree(container, elements) {
+    var layout = tidy(elements);
+    // As tall as the tree needs, within reason (the list beside it has everything).
+    container.style.height = Math.max(220, Math.min(900, layout.rows * ROW + 60)) + "px";
     return window.cytoscape({
       container: container,
       elements: elements,
       autoungrabify: true,
       boxSelectionEnabled: false,
-      wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 1.25,
       style: [
-        { selector: "node", style: label({ "text-valign": "bottom", "text-margin-y": 3 }) },
         {
-          selector: "node[kind = 'bearer']",
+          selector: "node",
+          style: label({ "text-halign": "right", "text-valign": "center", "text-margin-x": 5,
+                         "font-size": 12, "text-max-width": 230, "text-justification": "left" })
+        },
+        {
+          selector: "node[kind = 'bearer'], node[kind = 'unit']",
           style: {
-            shape: "round-rectangle", width: 170, height: 34, "background-color": INK,
-            color: "#ffffff", "text-valign": "center", "text-margin-y": 0,
-            "text-background-opacity": 0, "font-weight": "bold"
+            shape: "round-rectangle", width: 200, height: 30, "background-color": "#e8eef5",
+            "border-width": 1, "border-color": "#23405a", "text-halign": "center",
+            "text-margin-x": 0, "text-background-opacity": 0, "text-max-width": 194,
+            "text-justification": "center", "font-size": 11
           }
         },
         {
-          selector: "node[kind = 'unit']",
-          style: {
-            shape: "round-rectangle", width: 170, height: 40, "background-color": "#e8eef5",
-            "border-width": 1, "border-color": "#23405a", "text-valign": "center",
-            "text-margin-y": 0, "text-background-opacity": 0, "text-max-width": 160
-          }
+          selector: "node[kind = 'bearer']",
+          style: { "background-color": INK, color: "#ffffff", "font-weight": "bold" }
         },
         {
           selector: "node[kind = 'commander']",
-          style: { width: 16, height: 16, "background-color": "#1f3f5f", "font-weight": "bold" }
+          style: { width: 14, height: 14, "background-color": "#1f3f5f", "font-weight": "bold" }
         },
         {
           selector: "node[kind = 'person']",
-          style: { width: 12, height: 12, "background-color": "#9fbbd6",
+          style: { width: 11, height: 11, "background-color": "#9fbbd6",
                    "border-width": 1, "border-color": "#33414f" }
         },
         {
           selector: "edge",
           style: { width: 1.5, "line-color": "#8a96a8", "curve-style": "taxi",
-                   "taxi-direction": "downward" }
+                   "taxi-direction": "rightward", "taxi-turn": 22, "taxi-turn-min-distance": 4 }
         }
       ],
-      layout: { name: "breadthfirst", directed: true, roots: "#b", spacingFactor: 1.1,
-                padding: 12, animate: false }
+      layout: {
+        name: "preset", padding: 12, animate: false,
+        positions: function (node) { return layout.positions[node.id()]; }
+      }
     });
   }
 
@@ -77,7 +120,8 @@
       container: container,
       elements: elements,
       boxSelectionEnabled: false,
-      wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 1.5,
       style: [
         {
           selector: "node",
@@ -95,7 +139,7 @@
         {
           selector: "node[?central]",
           style: { "background-color": "#c2410c", "border-width": 2, "border-color": "#5a1e00",
-                   "font-weight": "bold", "font-size": 12 }
+                   "font-weight": "bold", "font-size": 13 }
         },
         { selector: "node.focused", style: { "border-width": 4, "border-color": "#f0b429" } },
         {
@@ -104,10 +148,15 @@
                    "curve-style": "haystack", opacity: 0.8 }
         }
       ],
+      // Force-directed: people tied together are drawn together, a broker between
+      // two circles lies between them; a strong tie is a shorter spring.
       layout: {
-        name: "concentric", concentric: function (node) { return node.data("score"); },
-        levelWidth: function () { return 0.2; }, minNodeSpacing: 28, padding: 16,
-        animate: false
+        name: "cose", animate: false, padding: 20, randomize: true, componentSpacing: 80,
+        gravity: 8,
+        nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: function () { return 16000; },
+        idealEdgeLength: function (edge) { return 110 - 20 * edge.data("weight"); },
+        nodeOverlap: 20
       }
     });
   }

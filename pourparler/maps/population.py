@@ -79,6 +79,16 @@ class Share:
     share: float
     people: float
 
+    @property
+    def percent(self) -> str:
+        """The share as a percentage: whole numbers, a decimal below 10 %, "< 0.1" below."""
+        value = self.share * 100
+        if value >= 10 or value == 0:
+            return str(number_format(round(value)))
+        if value < 0.1:
+            return "< " + str(number_format(0.1, 1))
+        return str(number_format(value, 1))
+
 
 @dataclass
 class Estimate:

@@ -111,7 +111,7 @@
       status.textContent = parts.concat(notes).join(" · ");
     }
 
-    var loads = LAYER_ORDER.map(function (name) {
+    function load(name) {
       var url = config.layers && config.layers[name];
       if (!url) return Promise.resolve();
       return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
@@ -150,8 +150,13 @@
           notes.push((labels[name] || name) + ": " + (labels.failed || "failed"));
           say();
         });
-    });
-    Promise.all(loads.concat([made.ready])).then(function () {
+    }
+    // One layer after the other, the areas first: each request is small, the server is
+    // not asked for four at once over a slow link, and the areas show soonest.
+    var loaded = LAYER_ORDER.reduce(function (previous, name) {
+      return previous.then(function () { return load(name); });
+    }, Promise.resolve());
+    Promise.all([loaded, made.ready]).then(function () {
       if (overlays.areas) overlays.areas.bringToFront();
       var target = areaBounds.isValid() ? areaBounds : bounds;
       if (target.isValid()) map.fitBounds(target, { padding: [20, 20], maxZoom: 10 });

@@ -18,6 +18,7 @@ same records whatever the others created or deleted.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -60,7 +61,22 @@ from pourparler.exchange.services import run_import
 from pourparler.exchange.tests.helpers import actors_csv
 from pourparler.geo.models import Country
 from pourparler.geo.services import do_create_admin_area
+from pourparler.handover.services import (
+    do_hand_over,
+    do_link_introduction,
+    do_prepare_handover,
+)
 from pourparler.integration.services import do_record_assessment
+from pourparler.negotiation.models import (
+    BottomLine,
+    IcebergEntry,
+    IslandItem,
+    RedLine,
+    Scenario,
+    Stakeholder,
+    StakeholderLink,
+)
+from pourparler.negotiation.services import do_add_to_file, do_open_file, do_sign_off_red_line
 from pourparler.people.services import do_add_person_name, do_create_relationship
 from pourparler.testing.personas import (
     build_world,
@@ -187,8 +203,53 @@ def _build_world() -> str:
         passages=[passage],
     )
     run_import("ucdp-actors", actors_csv(["372", "805"]), "bgd.csv", actor=alice)
+    _negotiation_and_handover(world, army, colonel, meeting)
     assert brigade.pk
     return issue_token(alice, scope=TokenScope.READ_WRITE, name="fuzz").secret
+
+
+def _negotiation_and_handover(world: Any, army: Any, colonel: Any, meeting: Any) -> None:
+    """A negotiation file with a row of every kind (a red line signed off), and a draft
+    handover of alice's with a joint introduction beside one done by the head."""
+    alice = world.alice
+    file = do_open_file(
+        actor=alice,
+        compartment=world.varnia,
+        bearer=army,
+        title="Access to Orun camp",
+        objective="Visit every detainee.",
+        counterparts=[colonel],
+        interactions=[meeting],
+    )
+    add = functools.partial(do_add_to_file, file, actor=alice)
+    add(IslandItem, kind="fact", agreed=True, text="Twelve are held.")
+    add(IcebergEntry, side="counterpart", layer="motive", text="Fear of reprisals.")
+    elder = add(Stakeholder, name="Elder of Orun", influence=3)
+    known = add(Stakeholder, person=colonel, proximity=1)
+    add(StakeholderLink, source=elder, target=known, strength=2)
+    line = add(RedLine, text="No armed escort.")
+    do_sign_off_red_line(line, actor=world.carol, expected_version=1)
+    add(BottomLine, text="A first visit within a month.")
+    add(Scenario, text="One block only.", costs="Others unseen.", likelihood="high")
+    today = datetime.date.today()
+    handover = do_prepare_handover(
+        actor=alice,
+        delegation=world.varnia,
+        outgoing=alice,
+        successor=world.bob,
+        effective_on=today + datetime.timedelta(days=30),
+        note="See the colonel first.",
+    )
+    joint = make_interaction(alice, world.varnia, our_participants=[alice, world.bob])
+    do_link_introduction(handover, actor=alice, interaction=joint)
+    done = do_prepare_handover(
+        actor=world.carol,
+        delegation=world.varnia,
+        outgoing=world.bob,
+        successor=alice,
+        effective_on=today + datetime.timedelta(days=60),
+    )
+    do_hand_over(done, actor=world.carol, expected_version=1)
 
 
 def served_schema() -> dict[str, Any]:

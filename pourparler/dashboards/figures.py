@@ -178,14 +178,14 @@ def coverage(scope: Scope) -> Chart:
             values.append(total - sum(values))
             label = f"{kind_label} · {level_label}"
             table.rows.append((label, [*values, total]))
-            bars.append(svg.Bar(label, tuple(values)))
+            bars.append(svg.Bar(str(level_label), tuple(values), group=str(kind_label)))
     series = [svg.Series(k, labels[k]) for k in keys]
     series[-1] = svg.Series("never", labels["never"], "#D1D5DB", "solid")
     title = _("Coverage: bearers by kind, level of contact and age of the last contact")
     description = _(
-        "One bar per kind of bearer and level of contact: how many of the bearers we are in "
+        "For each kind of bearer, one bar per level of contact: how many of the bearers we are in "
         "contact with were last met at that level within 30 days, 31 to 90 days, 91 days to "
-        "a year, over a year ago, or never. The table beside it gives the same counts."
+        "a year, over a year ago, or never. The table gives the same counts."
     )
     return Chart(
         "coverage",

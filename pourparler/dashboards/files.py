@@ -44,7 +44,7 @@ def pdf_bytes(chart: Chart, scope: Scope, request: HttpRequest | None = None) ->
 
 
 def png_bytes(chart: Chart, scope: Scope, request: HttpRequest | None = None) -> bytes:
-    """The chart's picture with its title as a PNG, about 1,300 pixels wide."""
+    """The chart's picture with its title as a PNG, about 950 pixels wide."""
     import pypdfium2
     from PIL import Image, ImageChops
 

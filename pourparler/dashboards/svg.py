@@ -36,10 +36,12 @@ class Series:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its label and one count per series, in the series' order."""
+    """One bar: its label and one count per series, in the series' order; bars across may
+    be grouped under headings (``group``, drawn once above the first bar of each group)."""
 
     label: str
     values: tuple[int, ...]
+    group: str = ""
 
     @property
     def total(self) -> int:
@@ -127,7 +129,7 @@ def _legend(svg: ET.Element, key: str, series: Sequence[Series], y: float) -> fl
     """Draw the legend from ``y`` down, wrapping; return the y under it."""
     x = 0.0
     for s in series:
-        width = 26 + 7 * len(s.label)
+        width = 36 + 7.5 * len(s.label)
         if x and x + width > WIDTH:
             x, y = 0.0, y + 20
         item = _sub(svg, "g")
@@ -177,7 +179,7 @@ def stacked_bars(
         return empty(key, title, description)
     top = max(bar.total for bar in bars) or 1
     if across:
-        label_w, right = 190.0, 40.0
+        label_w, right = 210.0, 40.0
         area = WIDTH - label_w - right
         row, gap = 22.0, 8.0
         svg = _svg(key, title, description, 0)
@@ -185,10 +187,16 @@ def stacked_bars(
         for s in series:
             _pattern(defs, f"{key}-p-{s.key}", s.colour, s.pattern)
         y = _legend(svg, key, series, 4)
+        heading = ""
         for bar in bars:
+            if bar.group and bar.group != heading:
+                heading = bar.group
+                _sub(svg, "text", _short(heading, 80), x=0, y=y + 13, font_weight="bold")
+                y += 20
             group = _sub(svg, "g")
-            _sub(group, "title", f"{bar.label}: " + _parts(series, bar))
-            _sub(group, "text", _short(bar.label), x=label_w - 6, y=y + 15, text_anchor="end")
+            name = f"{bar.group} · {bar.label}" if bar.group else bar.label
+            _sub(group, "title", f"{name}: " + _parts(series, bar))
+            _sub(group, "text", _short(bar.label, 30), x=label_w - 6, y=y + 15, text_anchor="end")
             x = label_w
             for s, value in zip(series, bar.values, strict=True):
                 if not value:
@@ -198,12 +206,8 @@ def stacked_bars(
                     group, "rect", x=round(x, 1), y=y, width=round(w, 1), height=row,
                     fill=f"url(#{key}-p-{s.key})", stroke="#FFFFFF",
                 )  # fmt: skip
-                if w >= 8 * len(str(value)) + 6:
-                    _sub(
-                        group, "text", str(value), x=round(x + w / 2, 1), y=y + 15,
-                        text_anchor="middle", fill=ink_on(s.colour), font_weight="bold",
-                        paint_order="stroke", stroke=s.colour, stroke_width=3,
-                    )  # fmt: skip
+                if w >= 8 * len(str(value)) + 14:
+                    _count(group, value, x + w / 2, y + row / 2, s.colour)
                 x += w
             _sub(group, "text", str(bar.total), x=round(x + 4, 1), y=y + 15, fill="#1F2937")
             y += row + gap
@@ -233,12 +237,8 @@ def stacked_bars(
                     group, "rect", x=round(x, 1), y=round(y, 1), width=round(w, 1),
                     height=round(h, 1), fill=f"url(#{key}-p-{s.key})", stroke="#FFFFFF",
                 )  # fmt: skip
-                if h >= 14 and w >= 8 * len(str(value)) + 4:
-                    _sub(
-                        group, "text", str(value), x=round(x + w / 2, 1), y=round(y + h / 2 + 4, 1),
-                        text_anchor="middle", fill=ink_on(s.colour), font_weight="bold",
-                        paint_order="stroke", stroke=s.colour, stroke_width=3,
-                    )  # fmt: skip
+                if h >= 18 and w >= 8 * len(str(value)) + 14:
+                    _count(group, value, x + w / 2, y + h / 2, s.colour)
             if bar.total:
                 _sub(
                     group, "text", str(bar.total), x=round(x + w / 2, 1), y=round(y - 3, 1),
@@ -253,6 +253,20 @@ def stacked_bars(
     svg.set("viewBox", f"0 0 {WIDTH} {round(height)}")
     svg.set("height", str(round(height)))
     return _done(svg)
+
+
+def _count(parent: ET.Element, value: int, cx: float, cy: float, colour: str) -> None:
+    """Write a count on a segment, on a plain patch of the segment's colour so the pattern
+    behind does not blur it."""
+    width = 8 * len(str(value)) + 10
+    _sub(
+        parent, "rect", x=round(cx - width / 2, 1), y=round(cy - 8, 1), width=width, height=16,
+        rx=3, fill=colour, stroke="#FFFFFF", stroke_width=1,
+    )  # fmt: skip
+    _sub(
+        parent, "text", str(value), x=round(cx, 1), y=round(cy + 4, 1), text_anchor="middle",
+        fill=ink_on(colour), font_weight="bold",
+    )  # fmt: skip
 
 
 def _parts(series: Sequence[Series], bar: Bar) -> str:
@@ -279,7 +293,7 @@ def heat_grid(
         return empty(key, title, description)
     values = [v for _label, cells in rows for v in cells if v is not None]
     top = top if top is not None else max(values, default=0)
-    label_w = 190.0
+    label_w = 210.0
     cell_w = (WIDTH - label_w) / max(1, len(columns))
     cell_h = 26.0
     svg = _svg(key, title, description, 0)
@@ -292,7 +306,7 @@ def heat_grid(
     y += 20
     for r, (label, cells) in enumerate(rows):
         group = _sub(svg, "g")
-        _sub(group, "text", _short(label), x=label_w - 6, y=y + 17, text_anchor="end")
+        _sub(group, "text", _short(label, 30), x=label_w - 6, y=y + 17, text_anchor="end")
         for c, value in enumerate(cells):
             shade = "#FFFFFF" if value is None else _shade(value, top)
             text = texts[r][c] if texts is not None else ("—" if value is None else str(value))

@@ -30,8 +30,8 @@
   // The tree is laid out here, not by a general layout: depth runs left to right, each
   // leaf (a person, or a unit with nobody known) takes the next row down, and a unit
   // sits level with the middle of what hangs from it. No edge crosses another.
-  var COLUMN = 270;
-  var ROW = 34;
+  var COLUMN = 250;
+  var ROW = 32;
 
   function tidy(elements) {
     var children = {};
@@ -66,7 +66,7 @@
   function drawTree(container, elements) {
     var layout = tidy(elements);
     // As tall as the tree needs, within reason (the list beside it has everything).
-    container.style.height = Math.max(220, Math.min(900, layout.rows * ROW + 60)) + "px";
+    container.style.height = Math.max(220, Math.min(1100, layout.rows * ROW + 60)) + "px";
     return window.cytoscape({
       container: container,
       elements: elements,
@@ -78,7 +78,7 @@
         {
           selector: "node",
           style: label({ "text-halign": "right", "text-valign": "center", "text-margin-x": 5,
-                         "font-size": 12, "text-max-width": 230, "text-justification": "left" })
+                         "font-size": 12, "text-max-width": 320, "text-justification": "left" })
         },
         {
           selector: "node[kind = 'bearer'], node[kind = 'unit']",

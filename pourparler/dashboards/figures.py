@@ -10,7 +10,6 @@ one query (continuity a handful), whatever the number of records.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,9 @@ from pourparler.handover.reading import SILENCE_DAYS, continuity_of
 from pourparler.integration.choices import IntegrationLevel, Pillar
 from pourparler.integration.figures import latest_only
 from pourparler.integration.models import IntegrationAssessment
+from pourparler.maps.choices import ControlType
+from pourparler.maps.population import Estimate, PopulationBasis, estimate_union
+from pourparler.maps.reading import areas_visible_to, in_force
 from pourparler.people.models import Position, Relationship
 from pourparler.training.figures import reach_by_year, total_reach
 from pourparler.training.models import DisseminationSession
@@ -46,6 +48,8 @@ from pourparler.training.models import DisseminationSession
 Q_ = TypeVar("Q_", bound=QuerySet[Any])
 
 ARMED_GROUP_KINDS = (BearerKind.NON_STATE_ARMED_GROUP,)
+# "People living in areas under full or fluid armed-group control": influence is not counted.
+ARMED_GROUP_CONTROL = (ControlType.FULL, ControlType.FLUID)
 RECENT_DAYS = 365
 
 
@@ -639,17 +643,24 @@ def _continuity_by_delegation(user: Any) -> Chart:
 # -- global figures (headquarters) ----------------------------------------------------------
 
 
-def people_under_armed_group_control(user: Any) -> int | None:
-    """People living in areas under the control of armed groups, from the maps app's
-    totals, or None while the maps app gives no such figure."""
-    try:
-        map_figures = importlib.import_module("pourparler.maps.figures")
-    except ImportError:
+def people_under_armed_group_control(user: Any) -> Estimate | None:
+    """People living today in areas under full or fluid control of armed groups, as far as
+    the user may see those areas (the maps app's read path and population estimate: each
+    person once, area-weighted from administrative areas); None when there is no such
+    area to count."""
+    day = today()
+    areas = list(
+        areas_visible_to(user)
+        .filter(
+            in_force(day, day, "starts_on", "ends_on"),
+            bearer__kind__in=ARMED_GROUP_KINDS,
+            control__in=ARMED_GROUP_CONTROL,
+        )
+        .only("pk", "country_id", "outline", "outline_sha256")
+    )
+    if not areas:
         return None
-    total = getattr(map_figures, "population_under_armed_group_control", None)
-    if total is None:
-        return None
-    return int(total(user))
+    return estimate_union(areas, PopulationBasis(user, {area.country_id for area in areas}))
 
 
 def global_figures(scope: Scope) -> Chart:
@@ -673,6 +684,7 @@ def global_figures(scope: Scope) -> Chart:
     reach = total_reach(sessions)
     concerns = Concern.objects.visible_to(user).filter(raised_on__gte=since).count()
     population = people_under_armed_group_control(user)
+    people = None if population is None else population.rounded
     rows: list[tuple[str, list[Any]]] = [
         (
             _("Armed groups we are in contact with"),
@@ -683,8 +695,8 @@ def global_figures(scope: Scope) -> Chart:
         (_("People reached by dissemination and training"), [reach.participants]),
         (_("Concerns raised with weapon bearers"), [concerns]),
         (
-            _("People living in areas under armed-group control"),
-            ["—" if population is None else population],
+            _("People living in areas under full or fluid control of armed groups"),
+            ["—" if people is None else people],
         ),
     ]
     table = Table(
@@ -702,13 +714,19 @@ def global_figures(scope: Scope) -> Chart:
             "reached are attendances."
         ),
         table,
-        note=(
-            _("The population under armed-group control comes from the map of areas of control.")
-            if population is not None
-            else _("The population under armed-group control will come from the maps app.")
-        ),
+        note=_population_note(population),
         model=Interaction,
     )
+
+
+def _population_note(population: Estimate | None) -> str:
+    if population is None:
+        return _("No area of control of an armed group in force today that you may see.")
+    note = _(
+        "People under armed-group control: areas of control in force today, counted once "
+        "each, from the population of the administrative areas they cover (%(sources)s)."
+    ) % {"sources": population.source_text or _("no population figures")}
+    return f"{note} {population.caveat}".strip()
 
 
 # -- the dashboards ----------------------------------------------------------------------

@@ -18,6 +18,8 @@ from pourparler.dashboards import figures
 from pourparler.dashboards.figures import Scope
 from pourparler.dashboards.tests.conftest import ago, assess, session
 from pourparler.handover.reading import continuity_of
+from pourparler.maps.population import PopulationBasis, area_shape
+from pourparler.maps.tests.helpers import box, days_ago, draw, import_car
 from pourparler.testing.personas import World, make_interaction
 
 pytestmark = pytest.mark.django_db
@@ -199,8 +201,30 @@ def test_global_figures_over_the_last_year(shared: Shared) -> None:
         "Weapon bearers trained (sessions held)": [2],
         "People reached by dissemination and training": [60],
         "Concerns raised with weapon bearers": [2],
-        "People living in areas under armed-group control": ["—"],
+        "People living in areas under full or fluid control of armed groups": ["—"],
     }
+
+
+def test_people_under_armed_group_control_come_from_the_maps_app(shared: Shared) -> None:
+    world, w = shared
+    hana, alice, carol = world.hana, world.alice, world.carol
+    import_car(alice)
+    label = "People living in areas under full or fluid control of armed groups"
+    counted = draw(alice, world.varnia, w["front"], box(18.4, 4.3, 20.1, 6.6), control="full")
+    # Not counted: the influence of an armed group, the control of State forces, an area
+    # that ended, and an area restricted to Carol (hana may not see it).
+    draw(alice, world.varnia, w["front"], box(20.5, 6.0, 21.5, 7.0), control="influence")
+    draw(alice, world.varnia, w["army"], box(20.5, 6.0, 21.5, 7.0), control="full")
+    draw(alice, world.varnia, w["front"], box(16, 3, 17, 4), ends_on=days_ago(10))
+    draw(carol, world.varnia, w["front"], box(16, 3, 17, 4), restricted=True, restricted_to=[carol])
+    basis = PopulationBasis(hana, {counted.country_id})
+    expected = round(basis.estimate(area_shape(counted), counted.country_id).people or 0)
+    assert expected > 100_000
+    chart = figures.global_figures(Scope(hana))
+    assert table(chart)[label] == [expected]
+    assert "General Census of Population and Housing" in chart.note
+    # Carol sees her restricted area too: it adds people for her.
+    assert table(figures.global_figures(Scope(carol)))[label][0] > expected
 
 
 def snapshot(scope: Scope) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def bearer_networks(request: AuthedRequest, bearer_pk: str) -> HttpResponse:
         posts[position.person_id].append(position)
     rows = [{"member": m, "posts": posts.get(m.person_id, [])} for m in network.members]
     # The page names people and stakeholders: an audited read of each one shown.
-    people = list(dict.fromkeys([*chain.person_ids, *network.ids_of("person")]))
+    people = list(dict.fromkeys(str(pk) for pk in [*chain.person_ids, *network.ids_of("person")]))
     extensions.audit_shown(user, also={Person: people, Stakeholder: network.ids_of("outsider")})
     context = {
         "nav": "bearers",

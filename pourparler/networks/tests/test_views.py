@@ -206,6 +206,8 @@ def test_the_page_records_who_was_shown(shared: Any) -> None:
     events = list(listed.order_by("-seq")[:2])
     assert AuditEvent.objects.count() > before
     shown = {str(i) for event in events for i in event.detail["ids"]}
+    # Each record once, though the tree and the network both show the people.
+    assert all(len(set(e.detail["ids"])) == len(e.detail["ids"]) for e in events)
     for name in ("general", "colonel", "major", "private"):
         assert (str(w[name].pk) in shown) == (name != "private")
     assert str(w["elder"].pk) in shown

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 640
 # Okabe & Ito, "Color Universal Design" (2008), in an order where neighbours differ.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 PATTERNS = ("solid", "hatch", "dots", "cross", "rhatch", "lines", "grid", "solid")
 GREY = "#6B7280"
+# A picture draws at most so many rows (bars across, rows of a grid); the table has them all.
+MAX_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def stacked_bars(
             _pattern(defs, f"{key}-p-{s.key}", s.colour, s.pattern)
         y = _legend(svg, key, series, 4)
         heading = ""
-        for bar in bars:
+        for bar in bars[:MAX_ROWS]:
             if bar.group and bar.group != heading:
                 heading = bar.group
                 _sub(svg, "text", _short(heading, 80), x=0, y=y + 13, font_weight="bold")
@@ -211,6 +214,7 @@ def stacked_bars(
                 x += w
             _sub(group, "text", str(bar.total), x=round(x + 4, 1), y=y + 15, fill="#1F2937")
             y += row + gap
+        y = _more(svg, len(bars), y)
         height = y + 4
     else:
         chart_h, bottom = 160.0, 22.0
@@ -253,6 +257,15 @@ def stacked_bars(
     svg.set("viewBox", f"0 0 {WIDTH} {round(height)}")
     svg.set("height", str(round(height)))
     return _done(svg)
+
+
+def _more(svg: ET.Element, rows: int, y: float) -> float:
+    """Say how many rows the picture leaves to the table; return the y under it."""
+    if rows <= MAX_ROWS:
+        return y
+    text = _("… and %(n)s more in the table") % {"n": rows - MAX_ROWS}
+    _sub(svg, "text", text, x=0, y=y + 12, fill=GREY)
+    return y + 20
 
 
 def _count(parent: ET.Element, value: int, cx: float, cy: float, colour: str) -> None:
@@ -304,7 +317,7 @@ def heat_grid(
             y=y + 12, text_anchor="middle", font_weight="bold", fill="#1F2937",
         )  # fmt: skip
     y += 20
-    for r, (label, cells) in enumerate(rows):
+    for r, (label, cells) in enumerate(rows[:MAX_ROWS]):
         group = _sub(svg, "g")
         _sub(group, "text", _short(label, 30), x=label_w - 6, y=y + 17, text_anchor="end")
         for c, value in enumerate(cells):
@@ -321,7 +334,8 @@ def heat_grid(
                 text_anchor="middle", fill=ink_on(shade) if value is not None else GREY,
             )  # fmt: skip
         y += cell_h
-    height = y + 6
+    y = _more(svg, len(rows), y + 6)
+    height = y
     svg.set("viewBox", f"0 0 {WIDTH} {round(height)}")
     svg.set("height", str(round(height)))
     return _done(svg)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from pourparler.bearers.choices import Level
@@ -160,7 +160,7 @@ def brief_of(user: User, handover: Handover) -> Brief:
         interactions=list(
             Interaction.objects.visible_to(user)
             .filter(compartment=handover.delegation_id, our_participants=handover.outgoing_id)
-            .prefetch_related("bearers")
+            .prefetch_related(Prefetch("bearers", queryset=WeaponBearer.objects.visible_to(user)))
             .order_by("-occurred_at")[:RECENT_INTERACTIONS]
         ),
         introductions=intros,

@@ -91,6 +91,11 @@ class ChainOfCommand:
     unit_count: int
     person_ids: list[Any]
 
+    @property
+    def unplaced_commanders(self) -> list[Position]:
+        """The posts outside any unit whose title commands the whole bearer."""
+        return [p for p in self.unplaced if commands(p, None)]
+
     def walk(self) -> Iterable[UnitNode]:
         """Every unit of the tree, parents before their children."""
         stack = list(reversed(self.roots))
@@ -313,8 +318,9 @@ def tree_elements(bearer: WeaponBearer, chain: ChainOfCommand) -> list[dict[str,
             person(position, node, True)
         for position in item.members:
             person(position, node, False)
+    commanders = chain.unplaced_commanders
     for position in chain.unplaced:
-        person(position, "b", commands(position, None))
+        person(position, "b", position in commanders)
     return elements
 
 

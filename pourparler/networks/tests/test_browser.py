@@ -88,10 +88,17 @@ def test_the_networks_page_draws_the_tree_and_the_network(live_server: Any, brow
     summary = page.locator("#network-summary").inner_text()
     assert "Most central" in summary
 
-    # Tab to the first person of the table: its row is marked, and so is its node.
-    page.focus("table.network tbody tr:first-child a")
+    # With the keyboard only: the skip link, then Tab to the first person of the table,
+    # whose row is marked (and its node in the picture).
+    page.focus("a[href='#network-table']")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "document.activeElement.closest('tr') && document.activeElement.closest('tr').dataset.node"
+    )
+    assert focused == "n0"
     assert "focused" in (page.get_attribute("table.network tbody tr:first-child", "class") or "")
-    page.locator("table.network tbody tr:first-child a").blur()
+    page.evaluate("document.activeElement.blur()")
     page.screenshot(path=str(SCREENSHOTS / "networks-bearer.png"), full_page=True)
     assert not [line for line in console if "Content Security Policy" in line], console
     assert not [line for line in console if "rror" in line], console

@@ -63,6 +63,7 @@ def test_the_tree_puts_units_under_their_parents_and_people_in_their_units() -> 
         post("Anna Oro", brigade, "Deputy Brigade Commander"),
         post("Oren Vasko", staff, "Chief of the General Staff"),
         post("Lina Sork", None, "Liaison Officer"),
+        post("Ari Tamm", None, "Commander of the Army"),
     ]
     chain = build_tree([staff, north, brigade, south, orphan], posts)
 
@@ -78,9 +79,10 @@ def test_the_tree_puts_units_under_their_parents_and_people_in_their_units() -> 
     # Commanders first, the others by name.
     assert [str(p.person) for p in four.people] == ["Idris Maren", "Anna Oro", "Zora Vell"]
     assert [str(p.person) for p in chain.roots[0].commanders] == ["Oren Vasko"]
-    assert [str(p.person) for p in chain.unplaced] == ["Lina Sork"]
+    assert [str(p.person) for p in chain.unplaced] == ["Ari Tamm", "Lina Sork"]
+    assert [str(p.person) for p in chain.unplaced_commanders] == ["Ari Tamm"]
     assert chain.unit_count == 5
-    assert len(chain.person_ids) == 5
+    assert len(chain.person_ids) == 6
     assert [n.unit.name for n in chain.walk()] == [
         "General Staff",
         "Northern Command",
@@ -98,6 +100,8 @@ def test_the_tree_puts_units_under_their_parents_and_people_in_their_units() -> 
     assert ("b", by_label["Special Detachment"]) in edges
     assert (by_label["4th Brigade"], by_label["Idris Maren"]) in edges
     assert ("b", by_label["Lina Sork"]) in edges
+    assert nodes[by_label["Ari Tamm"]]["kind"] == "commander"
+    assert nodes[by_label["Lina Sork"]]["kind"] == "person"
     assert nodes[by_label["Idris Maren"]]["kind"] == "commander"
     assert nodes[by_label["Zora Vell"]]["kind"] == "person"
     # Every node but the bearer has exactly one parent: a tree.

@@ -245,3 +245,17 @@ def test_the_page_names_each_area_with_its_people_in_an_accessible_table(shared:
     assert '<script id="map-config" type="application/json">' in page
     assert "<script>" not in page and "style=" not in page
     assert "General Census of Population and Housing" in page
+
+
+def test_the_bearer_profile_shows_the_areas_held_today_and_their_people(shared: Any) -> None:
+    world, bearers, areas = shared
+    page = client_for(world, "carol").get(reverse("bearer_detail", args=[bearers["front"].pk]))
+    body = page.content.decode()
+    assert "1 area in force today." in body
+    assert reverse("area_detail", args=[areas["varnia"].pk]) in body
+    assert reverse("area_detail", args=[areas["restricted"].pk]) not in body
+    assert reverse("bearer_map", args=[bearers["front"].pk]) in body
+    user = world.carol
+    visible = list(areas_visible_to(user).filter(bearer=bearers["front"]))
+    people = estimate_union(visible, PopulationBasis(user, {a.country_id for a in visible}))
+    assert f"<strong>{people.shown}</strong>" in body and people.people

@@ -133,11 +133,7 @@ def build_tree(units: list[Unit], positions: Iterable[Position]) -> ChainOfComma
         (p for unit_id, held in by_unit.items() if unit_id not in known for p in held),
         key=_by_name,
     )
-    people: list[Any] = []
-    for held in by_unit.values():
-        for position in held:
-            if position.person_id not in people:
-                people.append(position.person_id)
+    people = list(dict.fromkeys(p.person_id for held in by_unit.values() for p in held))
     return ChainOfCommand(roots=roots, unplaced=unplaced, unit_count=len(units), person_ids=people)
 
 

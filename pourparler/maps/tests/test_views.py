@@ -259,3 +259,18 @@ def test_the_bearer_profile_shows_the_areas_held_today_and_their_people(shared: 
     visible = list(areas_visible_to(user).filter(bearer=bearers["front"]))
     people = estimate_union(visible, PopulationBasis(user, {a.country_id for a in visible}))
     assert f"<strong>{people.shown}</strong>" in body and people.people
+
+
+def test_a_tile_server_is_allowed_on_the_map_pages_only(shared: Any, settings: Any) -> None:
+    world, _bearers, areas = shared
+    alice = client_for(world, "alice")
+    offline = alice.get(reverse("map"))
+    assert "tiles.example.org" not in offline["Content-Security-Policy"]
+    assert '"tiles": ""' in offline.content.decode()
+    settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    for page in (reverse("map"), reverse("area_detail", args=[areas["varnia"].pk])):
+        policy = alice.get(page)["Content-Security-Policy"]
+        img_src = next(d for d in policy.split(";") if d.strip().startswith("img-src"))
+        assert "https://*.tiles.example.org" in img_src.split()
+        assert "connect-src 'self'" in policy
+    assert "example.org" not in alice.get(reverse("home"))["Content-Security-Policy"]

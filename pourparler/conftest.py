@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
+from pourparler.testing.migrated import copy_migrated_database
 from pourparler.testing.personas import World, build_world
 
 
@@ -11,3 +16,20 @@ from pourparler.testing.personas import World, build_world
 def world(db: None) -> World:
     """The three delegations and the seven personas."""
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def migrated_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this run keeps its migrated template (shared by the xdist workers of a run)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "migrated"
+
+
+@pytest.fixture
+def migrated_database(migrated_root: Path) -> Callable[[Path], Path]:
+    """Copy a fully migrated SQLite database to a path (see pourparler/testing/migrated.py)."""
+
+    def copy(destination: Path) -> Path:
+        return copy_migrated_database(migrated_root, destination)
+
+    return copy

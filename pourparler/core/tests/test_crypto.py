@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -399,10 +399,12 @@ def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 @pytest.mark.own_database
-def test_canaries_never_reach_the_disk_and_survive_a_rotation(tmp_path: Path) -> None:
+def test_canaries_never_reach_the_disk_and_survive_a_rotation(
+    tmp_path: Path, migrated_database: Callable[[Path], Path]
+) -> None:
     started = time.monotonic()
     data_dir, key_dir = tmp_path / "data", tmp_path / "keys"
-    data_dir.mkdir()
+    migrated_database(data_dir / "pourparler.sqlite3")
     old_key, new_key = key_dir / "old.key", key_dir / "new.key"
     crypto.write_key_file(old_key, crypto.new_key())
     crypto.write_key_file(new_key, crypto.new_key())

@@ -1034,10 +1034,10 @@ def run_pourparler(args: list[str], env: dict[str, str]) -> str:
 
 @pytest.mark.own_database
 def test_after_a_run_with_vacuum_the_old_ciphertext_is_not_in_the_sqlite_file(
-    tmp_path: Path,
+    tmp_path: Path, migrated_database: Callable[[Path], Path]
 ) -> None:
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    migrated_database(data_dir / "pourparler.sqlite3")
     key = tmp_path / "keys" / "master.key"
     crypto.write_key_file(key, crypto.new_key())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POURPARLER_", "DATABASE"))}

@@ -150,13 +150,12 @@ def coverage(scope: Scope) -> Chart:
     """Bearers we are in contact with, by kind and level, by the age of the last contact
     at that level (one query)."""
     user = scope.user
-    interactions = scope.narrow(Interaction.objects.visible_to(user))
     rows = (
-        visible_bearers(user)
-        .filter(interactions__in=interactions.values("pk"))
+        scope.narrow(Interaction.objects.visible_to(user))
+        .filter(bearers__in=visible_bearers(user).values("pk"))
         .order_by()
-        .values_list("pk", "kind", "interactions__level")
-        .annotate(last=Max("interactions__occurred_at"))
+        .values_list("bearers", "bearers__kind", "level")
+        .annotate(last=Max("occurred_at"))
     )
     now = timezone.now()
     kinds: dict[str, set[Any]] = defaultdict(set)
@@ -667,13 +666,14 @@ def global_figures(scope: Scope) -> Chart:
     """Headquarters' global figures over the last year, as far as the viewer may see."""
     user = scope.user
     since = today() - datetime.timedelta(days=RECENT_DAYS)
-    recent = Interaction.objects.visible_to(user).filter(occurred_at__date__gte=since)
+    # A moment, not a date lookup: the index on the time serves it.
+    moment = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     in_contact = dict(
-        visible_bearers(user)
-        .filter(interactions__in=recent.values("pk"))
+        Interaction.objects.visible_to(user)
+        .filter(occurred_at__gte=moment, bearers__in=visible_bearers(user).values("pk"))
         .order_by()
-        .values_list("kind")
-        .annotate(n=Count("pk", distinct=True))
+        .values_list("bearers__kind")
+        .annotate(n=Count("bearers", distinct=True))
     )
     sessions = DisseminationSession.objects.visible_to(user).filter(held_on__gte=since)
     trained = (

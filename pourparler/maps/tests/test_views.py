@@ -5,6 +5,7 @@ number of queries does not grow with the number of areas or points."""
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -274,3 +275,21 @@ def test_a_tile_server_is_allowed_on_the_map_pages_only(shared: Any, settings: A
         assert "https://*.tiles.example.org" in img_src.split()
         assert "connect-src 'self'" in policy
     assert "example.org" not in alice.get(reverse("home"))["Content-Security-Policy"]
+
+
+def test_the_areas_export_as_geojson_holds_what_the_viewer_may_see(shared: Any) -> None:
+    world, _bearers, areas = shared
+    for who in ("alice", "dave"):
+        client = client_for(world, who)
+        response = client.get(
+            reverse("export_list", args=["areas-of-control"]), {"format": "geojson"}
+        )
+        assert response.status_code == 200
+        document = json.loads(
+            b"".join(response.streaming_content) if response.streaming else response.content
+        )
+        assert {f["id"] for f in document["features"]} == {str(areas[k].pk) for k in SEES[who]}
+        assert {f["geometry"]["type"] for f in document["features"]} == {"Polygon"}
+        event = AuditEvent.objects.filter(kind=AuditKind.EXPORT).order_by("-seq").first()
+        assert event is not None and event.actor_id == world.users[who].pk
+        assert "notes" not in document["features"][0]["properties"]

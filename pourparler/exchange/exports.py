@@ -330,7 +330,7 @@ def review_items(user: Any, params: QueryDict) -> models.QuerySet[Any]:
 
 
 def _who(user: Any) -> str:
-    return str(user.display_name) if user is not None else ""
+    return user.display_name() if user is not None else ""
 
 
 EXPORTS = [

@@ -222,6 +222,7 @@ def test_import_runs_and_the_review_queue_export_as_their_pages_list(world: Worl
     runs = {r["id"]: r for r in table(get(alice, "imports"))}
     assert set(runs) == {str(run.pk), str(dry.pk)}
     assert runs[str(run.pk)]["for review"] == "2"
+    assert runs[str(run.pk)]["by"] == world.alice.display_name()
     assert runs[str(dry.pk)]["file"] == "'=dry.csv"
     assert runs[str(dry.pk)]["outcome"] == RunStatus(dry.status).label
     assert sorted(last_export().detail["ids"]) == sorted(runs)

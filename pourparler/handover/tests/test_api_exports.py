@@ -93,6 +93,8 @@ def test_the_export_holds_the_visible_handovers_and_the_advice_only_when_allowed
     dave = client_for(world.dave)
     assert table(dave.get(URL)) == []
     assert exports()[-1].detail["ids"] == []
+    # The list page offers the export.
+    assert URL.encode() in carol.get(reverse("handover_list")).content
 
 
 def test_the_export_costs_the_same_for_few_handovers_or_many(world: World) -> None:

@@ -122,6 +122,8 @@ def test_the_export_holds_the_visible_files_and_confidential_columns_only_when_a
     assert [r["id"] for r in json.loads(content(dave.get(URL, {"format": "json"})))] == [
         str(theirs.pk)
     ]
+    # The list page offers the export.
+    assert URL.encode() in bob.get(reverse("negotiation_file_list")).content
 
 
 def test_the_export_is_audited_before_its_first_byte_and_reads_as_a_spreadsheet(

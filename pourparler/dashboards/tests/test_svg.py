@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from pourparler.dashboards import svg
+from pourparler.dashboards.templatetags.dashboards import figure
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 SERIES = [svg.Series("a", "Passed"), svg.Series("b", "Turned back")]
@@ -66,3 +67,9 @@ def test_a_heat_grid_writes_every_number_and_a_dash_for_an_empty_cell() -> None:
 def test_ink_reads_on_its_colour() -> None:
     assert svg.ink_on("#000000") == "#FFFFFF"
     assert svg.ink_on("#F0E442") == "#000000"
+
+
+def test_counts_in_the_tables_have_their_digits_grouped() -> None:
+    assert figure(1234567) == "1,234,567"
+    assert figure(12) == "12"
+    assert figure("—") == "—"

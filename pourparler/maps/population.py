@@ -49,8 +49,9 @@ def projected(digest: str, text: str) -> Any:
     """Return an outline in the equal-area projection, parsed once per process."""
     shape = _PROJECTED.get(digest)
     if shape is None:
+        # Not ``shapely.prepare``d: a prepared geometry builds indexes lazily on first use,
+        # which is not safe for threads sharing this cache.
         shape = project(read_outline(text))
-        shapely.prepare(shape)
         if len(_PROJECTED) >= _PROJECTED_MAX:
             _PROJECTED.pop(next(iter(_PROJECTED)))
         _PROJECTED[digest] = shape

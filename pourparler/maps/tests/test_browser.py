@@ -98,8 +98,14 @@ def test_the_map_draws_offline_and_a_delegate_draws_an_area(live_server: Any, br
     assert "Security incidents: 1" in status, status
     # Three outlines and two points drawn over the basemap's countries.
     assert page.locator("#map path.leaflet-interactive").count() == 5
-    page.locator("#map path.leaflet-interactive").first.click(force=True)
     page.screenshot(path=str(SCREENSHOTS / "maps-map.png"), full_page=True)
+    # An area's popup gives its people and their source.
+    page.locator("#map path.leaflet-interactive").first.click(force=True)
+    page.wait_for_selector(".leaflet-popup-content .map-popup")
+    page.wait_for_timeout(600)  # the popup fades in and the map pans to show it
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "People living there" in popup and "General Census" in popup, popup
+    page.locator("#map").screenshot(path=str(SCREENSHOTS / "maps-popup.png"))
     assert page.locator("table.areas tbody tr").count() == 3
 
     # Draw a rectangle over Bangui and Kémo with the drawing tool, then fill the form.

@@ -96,7 +96,7 @@
     var map = made.map;
     var labels = config.labels || {};
     var overlays = {};
-    var control = L.control.layers(null, {}, { collapsed: false }).addTo(map);
+    var control = L.control.layers(null, {}, { collapsed: false, position: "bottomleft" }).addTo(map);
     var status = document.getElementById("map-status");
     var counts = {};
     var notes = [];
@@ -121,7 +121,11 @@
         })
         .then(function (data) {
           var layer = L.geoJSON(data, {
-            style: function (feature) { return STYLES[feature.properties.control] || STYLES.full; },
+            style: function (feature) {
+              // Points keep the colours pointToLayer gives them.
+              if (feature.geometry.type === "Point") return {};
+              return STYLES[feature.properties.control] || STYLES.full;
+            },
             pointToLayer: function (feature, latlng) {
               return L.circleMarker(latlng, {
                 radius: name === "events" ? 4 : 6,
@@ -156,10 +160,12 @@
     var loaded = LAYER_ORDER.reduce(function (previous, name) {
       return previous.then(function () { return load(name); });
     }, Promise.resolve());
-    Promise.all([loaded, made.ready]).then(function () {
-      if (overlays.areas) overlays.areas.bringToFront();
+    Promise.all([loaded, made.ready]).then(function (results) {
+      // Points over areas, areas over the countries.
+      if (overlays.areas) overlays.areas.bringToBack();
+      if (results[1]) results[1].bringToBack();
       var target = areaBounds.isValid() ? areaBounds : bounds;
-      if (target.isValid()) map.fitBounds(target, { padding: [20, 20], maxZoom: 10 });
+      if (target.isValid()) map.fitBounds(target, { padding: [20, 20], maxZoom: 10, animate: false });
       node.setAttribute("data-loaded", "true");
     });
   }
@@ -168,7 +174,7 @@
     var made = newMap(node, config);
     var shape = L.geoJSON(JSON.parse(config.outline), { style: STYLES[config.control] || STYLES.full });
     shape.addTo(made.map);
-    made.map.fitBounds(shape.getBounds(), { padding: [20, 20], maxZoom: 11 });
+    made.map.fitBounds(shape.getBounds(), { padding: [20, 20], maxZoom: 11, animate: false });
     made.ready.then(function () {
       shape.bringToFront();
       node.setAttribute("data-loaded", "true");
@@ -222,7 +228,7 @@
           drawn.addLayer(layer);
           watch(layer);
         });
-        if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { padding: [20, 20] });
+        if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { padding: [20, 20], animate: false });
       } catch (error) {
         /* Not GeoJSON yet: the server says what is wrong when the form is sent. */
       }

@@ -8,6 +8,8 @@ per counterpart, and weighted edges:
 * stakeholder — counterpart, weighted by the stakeholder's influence (0 adds no edge);
 * stakeholder — stakeholder, weighted by the strength of the link between them.
 
+A stakeholder standing for a person the user may not see is left out with its links.
+
 Node attributes: ``label``, ``kind`` ("person" or "outsider"), ``counterpart`` (bool),
 ``influence`` and ``proximity`` (the highest seen for a node in several files), and
 ``person`` (the person's id, or None).
@@ -95,6 +97,11 @@ def graph_of_files(files: Any) -> nx.Graph:
             counterparts.append(node)
         nodes: dict[Any, str] = {}
         for stakeholder in file.stakeholders.all():
+            if stakeholder.person_id is not None and stakeholder.person is None:
+                # A person the reader may not see: absent, ties and all. As a node of its
+                # own it would say that someone hidden is there, and weigh on everyone's
+                # centrality.
+                continue
             node = _node_of(stakeholder)
             nodes[stakeholder.pk] = node
             person = stakeholder.person if stakeholder.person_id else None

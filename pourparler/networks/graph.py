@@ -33,7 +33,6 @@ from pourparler.bearers.views import _unit_tree
 from pourparler.core.text import fold
 from pourparler.engagement.planner import CENTRAL_LIMIT, influence_network
 from pourparler.negotiation.graph import centrality
-from pourparler.negotiation.models import Stakeholder
 from pourparler.people.models import Position
 
 # Words of a post title that name the one who commands the unit (folded, no accents).
@@ -247,24 +246,13 @@ def rank_people(graph: nx.Graph, limit: int = CENTRAL_LIMIT) -> Network:
 
 
 def visible_network(user: Any, bearer: WeaponBearer) -> nx.Graph:
-    """The planner's network around the bearer, less the stakeholders who stand for a
-    person the user may not see.
+    """The planner's network around the bearer as the user may see it.
 
-    The negotiation files' graph keeps such a stakeholder as a node of its own (labelled
-    "a person you may not see", or with the name written in the file): it would still
-    say that someone hidden is there and how they are tied, and it would weigh on
-    everyone's centrality. Here a hidden person is absent, ties and all.
+    A negotiation-file stakeholder standing for a person the user may not see is absent,
+    ties and all (pourparler/negotiation/graph.py leaves it out): as a node it would still
+    say that someone hidden is there, and it would weigh on everyone's centrality.
     """
-    graph = influence_network(user, bearer)
-    outsiders = [node.split(":", 1)[1] for node in graph.nodes if node.startswith("stakeholder:")]
-    if outsiders:
-        hidden = (
-            Stakeholder.objects.visible_to(user)
-            .filter(pk__in=outsiders, person__isnull=False)
-            .values_list("pk", flat=True)
-        )
-        graph.remove_nodes_from([f"stakeholder:{pk}" for pk in hidden])
-    return graph
+    return influence_network(user, bearer)
 
 
 def influence(user: Any, bearer: WeaponBearer) -> Network:

@@ -22,7 +22,7 @@ from pourparler.core.models import AuditEvent, User
 from pourparler.engagement.planner import influence_network, plan_for, profile_for
 from pourparler.engagement.profile import bearer_panels
 from pourparler.integration.services import do_record_assessment
-from pourparler.negotiation.models import Stakeholder
+from pourparler.negotiation.models import Stakeholder, StakeholderLink
 from pourparler.negotiation.services import do_add_to_file
 from pourparler.negotiation.tests.helpers import open_file
 from pourparler.people.models import Person
@@ -161,6 +161,17 @@ def test_the_network_holds_only_the_people_the_viewer_may_see(world: World) -> N
     assert graph[outsider][major]["weight"] == 3
     assert graph.nodes[outsider]["kind"] == "outsider"
     assert outsider not in nodes(world.dave)
+
+    # A stakeholder standing for a person bob may not see is not in his network at all:
+    # not as a person, not as an anonymous outsider, not through its ties.
+    hidden = do_add_to_file(
+        file, Stakeholder, actor=world.alice, person=w["secret"], name="", influence=3
+    )
+    do_add_to_file(
+        file, StakeholderLink, actor=world.alice, source=hidden, target=elder, strength=3
+    )
+    assert secret in nodes(world.alice)
+    assert nodes(world.bob) == bob
 
 
 def test_the_plan_page_shows_suggestions_reasons_people_and_levels(world: World) -> None:

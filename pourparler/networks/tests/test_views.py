@@ -36,7 +36,7 @@ from pourparler.testing.personas import World, build_world, make_bearer, make_pe
 pytestmark = pytest.mark.django_db
 
 # Queries of the networks page, whatever the number of units and people.
-PAGE_QUERIES = 20
+PAGE_QUERIES = 19
 
 VARNIAN = (
     "Gen. Oren Vasko",

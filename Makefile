@@ -34,7 +34,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make types          mypy"
 	@echo "make test-sqlite    unit and integration tests on SQLite"
-	@echo "make test-api       schemathesis fuzzes every API operation (API_FUZZ_EXAMPLES=100 each)"
+	@echo "make test-api       schemathesis fuzzes every API operation (API_FUZZ_EXAMPLES=50 each)"
 	@echo "make test-postgres  the same tests on a throwaway PostgreSQL cluster"
 	@echo "make test-browser   browser tests in headless Chromium"
 	@echo "make test-leaks-long the leak property test over many more worlds (not in make test)"
@@ -80,7 +80,7 @@ test-sqlite: bootstrap
 # no server error, nothing the schema does not say. The operations are spread over the
 # workers one by one (--dist load), each worker building the world once.
 # test-api-long adds schemathesis' coverage phase (boundary values of every parameter).
-API_FUZZ_EXAMPLES ?= 100
+API_FUZZ_EXAMPLES ?= 50
 API_FUZZ_COVERAGE ?= 0
 test-api: bootstrap
 	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) API_FUZZ_COVERAGE=$(API_FUZZ_COVERAGE) \

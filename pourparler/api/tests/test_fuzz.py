@@ -4,7 +4,7 @@ token and records in her compartment.
 
 Each answer must not be a server error and must be what the schema says: a documented
 status code, a documented content type, a body that matches, documented headers.
-``API_FUZZ_EXAMPLES`` generated examples per operation (100 by default; ``make
+``API_FUZZ_EXAMPLES`` generated examples per operation (50 by default, new ones on every run; ``make
 test-api-long`` asks 1000). With ``API_FUZZ_COVERAGE=1`` (``make test-api-long``)
 schemathesis also runs its coverage phase first: the boundary and wrong-type values of every
 parameter, deterministic, about as many requests again. Marked ``fuzz``: ``make test-api``
@@ -89,7 +89,7 @@ from pourparler.training.services import do_record_session
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "50"))
 COVERAGE = os.environ.get("API_FUZZ_COVERAGE", "") == "1"
 CHECKS = [
     not_a_server_error,

@@ -33,7 +33,7 @@ from pourparler.testing.personas import build_world, make_bearer
 pytestmark = pytest.mark.django_db
 
 RADIUS = 6_371_000.0
-# Covers Bangui and Kémo whole, and parts of Ombella M'Poko, Ouaka, Nana-Gribizi, Lobaye.
+# Covers Bangui and Kémo whole, and parts of Ombella M'Poko, Ouaka, Nana-Gribizi, Ouham.
 CENTRE = box(18.4, 4.3, 20.1, 6.6)
 
 

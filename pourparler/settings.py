@@ -344,6 +344,7 @@ RETENTION = {
         ("commitment", 10 * 365, "anonymise"),
         ("negotiation_file", 10 * 365, "anonymise"),
         ("handover", 10 * 365, "anonymise"),
+        ("area_of_control", 10 * 365, "anonymise"),
         ("login_attempt", 90, "delete"),
     )
 }

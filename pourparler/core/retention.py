@@ -232,6 +232,7 @@ KINDS = (
     "commitment",
     "negotiation_file",
     "handover",
+    "area_of_control",
     "person",
     "login_attempt",
 )
@@ -600,6 +601,13 @@ def _constraint_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
     return ended | deleted
 
 
+def _area_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
+    """An area of control whose period ended, or one deleted (its period begun)."""
+    ended = Q(ends_on__lt=day)
+    deleted = Q(deleted_at__lt=cutoff, starts_on__lt=day) & (Q(ends_on__isnull=True) | ended)
+    return ended | deleted
+
+
 def _session_clock(cutoff: datetime.datetime, day: datetime.date) -> Q:
     return Q(ends_on__lt=day) | Q(ends_on__isnull=True, held_on__lt=day)
 
@@ -762,6 +770,10 @@ DESCRIPTIONS: tuple[Description, ...] = (
     # A handover keeps who passed what to whom and when (the continuity figures need it);
     # the advice written for the successor goes.
     Description("handover", "handover.Handover", _before("effective_on"), {"note": ""}),
+    # An area of control keeps its outline, bearer, kind of control and period (the
+    # history of who held what is the context of later dialogue); the notes and the
+    # source, which may name an informant, go.
+    Description("area_of_control", "maps.AreaOfControl", _area_clock, {"notes": "", "source": ""}),
 )
 
 

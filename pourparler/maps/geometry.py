@@ -112,11 +112,13 @@ def check_shape(geometry: Any) -> Any:
 
 
 def to_text(outline: Any) -> str:
-    """Write a shape as compact GeoJSON text, coordinates rounded to ``DECIMALS``."""
+    """Write a shape as compact GeoJSON text, coordinates rounded to ``DECIMALS``, its
+    rings in shapely's normal order: the same shape always gives the same text, so saving
+    an area again does not change its outline or its digest."""
     rounded = shapely.set_precision(outline, 10**-DECIMALS)
     if rounded.is_empty or not rounded.is_valid or rounded.geom_type not in POLYGONAL:
         rounded = outline
-    return json.dumps(shapely_geometry.mapping(rounded), separators=(",", ":"))
+    return json.dumps(shapely_geometry.mapping(shapely.normalize(rounded)), separators=(",", ":"))
 
 
 def clean_outline(text: str) -> str:

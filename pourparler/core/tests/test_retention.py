@@ -414,6 +414,7 @@ def test_the_defaults_are_humanitarian_ones() -> None:
         "commitment": (3650, "anonymise"),
         "negotiation_file": (3650, "anonymise"),
         "handover": (3650, "anonymise"),
+        "area_of_control": (3650, "anonymise"),
         "login_attempt": (90, "delete"),
     }
     # Every kind retention knows has a default, and the run takes them in KINDS order.

@@ -18,7 +18,7 @@ from pytest_django import DjangoDbBlocker
 from pourparler.bearers.choices import BearerKind
 from pourparler.core.models import ChangeLogEntry
 from pourparler.geo.models import Country
-from pourparler.maps.geometry import MAX_VERTICES
+from pourparler.maps.geometry import MAX_VERTICES, clean_outline
 from pourparler.maps.models import AreaOfControl
 from pourparler.maps.services import do_delete_area_of_control, do_update_area_of_control
 from pourparler.maps.tests.helpers import box, days_ago, draw
@@ -67,6 +67,19 @@ def test_record_change_and_delete_are_each_logged_once(shared: Any) -> None:
     assert "outline" not in create.after and create.after["outline_sha256"] == area.outline_sha256
     assert "Told by the elders" not in json.dumps(create.after)
     assert not AreaOfControl.objects.visible_to(world.alice).filter(pk=area.pk).exists()
+
+
+def test_an_outline_is_stored_the_same_however_often_it_is_saved(shared: Any) -> None:
+    world, front, _hidden = shared
+    area = draw(world.alice, world.varnia, front, box(18, 4, 19, 5))
+    stored = AreaOfControl.objects.get(pk=area.pk)
+    assert clean_outline(stored.outline) == stored.outline
+    changed = do_update_area_of_control(
+        stored, actor=world.alice, expected_version=1, changes={"notes": "Seen from the ridge."}
+    )
+    assert (changed.outline, changed.outline_sha256) == (stored.outline, stored.outline_sha256)
+    [update] = [e for e in entries(area) if e.action == "update"]
+    assert "outline_sha256" not in {change[0] for change in update.changed_fields()}
 
 
 def test_a_stale_edit_is_refused_and_shown_beside_the_stored_one(shared: Any) -> None:

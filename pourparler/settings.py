@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pourparler.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie set by the language switcher (/i18n/setlang/), else the
+    # browser's Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +137,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pourparler.ui.context.site",
@@ -261,10 +265,28 @@ CONTENT_SECURITY_POLICY = {
 # When set, the map pages add that host (and no other) to the CSP's img-src (docs/maps.md).
 MAP_TILE_URL = env_str("POURPARLER_MAP_TILE_URL", "")
 
+# Four languages (docs/translation.md). Each name is written in its own language, so a
+# reader finds theirs whatever language the page is in. Arabic is right-to-left.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and decimals follow the chosen language (Django's formats for en, fr, ar, es).
+# Digits are NOT grouped by default: ids, versions and years printed in templates
+# ({{ b.pk }} in an <option>, {{ year }}) must stay plain. A count that reads better
+# grouped says so: {{ n|floatformat:"g" }} groups it the language's way (1,234 / 1 234).
+USE_THOUSAND_SEPARATOR = False
+# The language switcher's choice, kept in a cookie (the sign-in page has no session yet).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -23,6 +23,8 @@ urlpatterns = [
     path("dashboards/", include("pourparler.dashboards.urls")),
     path("networks/", include("pourparler.networks.urls")),
     path("api/v1/", include("pourparler.api.urls")),
+    # The language switcher posts to set_language here (open to signed-out visitors).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler404 = "pourparler.ui.views.not_found"

@@ -52,7 +52,9 @@ API_PREFIX = "/api/"
 class LoginRequiredMiddleware:
     """Send anonymous visitors to the login page, except for a few public paths."""
 
-    PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/", API_PREFIX)
+    # /i18n/: the language switcher works on the sign-in page too (a POST with CSRF that
+    # sets a cookie and redirects to a safe local address; it reads no record).
+    PUBLIC_PREFIXES = ("/login/", "/healthz", "/static/", "/i18n/", API_PREFIX)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -152,6 +154,7 @@ class SecondFactorMiddleware:
         "/login/",
         "/logout/",
         "/account/two-factor/",
+        "/i18n/",
         "/healthz",
         "/static/",
         API_PREFIX,

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
@@ -56,18 +58,18 @@ class InteractionForm(forms.ModelForm):
     """Record or edit an interaction with its participants and topics."""
 
     occurred_at = forms.DateTimeField(
-        label="When",
+        label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
     our_participants = StaffChoiceField(
-        queryset=User.objects.none(), required=False, label="Our participants"
+        queryset=User.objects.none(), required=False, label=_("Our participants")
     )
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the interaction.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the interaction."),
     )
 
     class Meta:
@@ -95,12 +97,23 @@ class InteractionForm(forms.ModelForm):
             "restricted_to",
         ]
         labels = {
-            "compartment": "Delegation",
-            "bearers": "Bearers concerned",
-            "their_participants": "Their participants",
-            "place_name": "Place",
-            "admin_area": "Administrative area",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "kind": _("Kind"),
+            "level": _("Level"),
+            "bearers": _("Bearers concerned"),
+            "their_participants": _("Their participants"),
+            "topics": _("Topics"),
+            "situation": _("Situation"),
+            "legal_framework": _("Legal framework"),
+            "place_name": _("Place"),
+            "admin_area": _("Administrative area"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "confidentiality": _("Confidentiality"),
+            "summary": _("Summary"),
+            "notes": _("Notes"),
+            "outcomes": _("Outcomes"),
+            "restricted": _("Restrict to named colleagues"),
         }
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
@@ -145,8 +158,8 @@ class InteractionForm(forms.ModelForm):
             if strangers:
                 self.add_error(
                     "their_participants",
-                    "These people belong to another delegation: "
-                    + ", ".join(p.full_name for p in strangers),
+                    gettext("These people belong to another delegation: %(names)s")
+                    % {"names": ", ".join(p.full_name for p in strangers)},
                 )
         if not data.get("restricted"):
             data["restricted_to"] = []
@@ -171,10 +184,10 @@ class InteractionForm(forms.ModelForm):
 class FollowUpEntryForm(forms.Form):
     """One follow-up typed in with the interaction."""
 
-    action = forms.CharField(max_length=300, required=False, label="Action")
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Owner")
+    action = forms.CharField(max_length=300, required=False, label=_("Action"))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"))
     due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Due"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
@@ -186,7 +199,7 @@ class FollowUpEntryForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("owner") or data.get("due_on")) and not data.get("action"):
-            self.add_error("action", "Say what needs doing.")
+            self.add_error("action", gettext("Say what needs doing."))
         return data
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import Level
@@ -131,7 +132,7 @@ def interaction_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     clearance = clearance_for(user)
     if clearance is None or not clearance.write_compartments:
-        raise PermissionDenied("Your role does not record interactions.")
+        raise PermissionDenied(gettext("Your role does not record interactions."))
     staff = _writable_staff(user)
     form = InteractionForm(request.POST or None, user=user)
     follow_ups = FollowUpFormSet(request.POST or None, prefix="fu", form_kwargs={"staff": staff})
@@ -146,7 +147,7 @@ def interaction_create(request: AuthedRequest) -> HttpResponse:
             **form.field_values(),
             **form.link_values(),
         )
-        messages.success(request, "Interaction recorded.")
+        messages.success(request, gettext("Interaction recorded."))
         return redirect("interaction_detail", pk=interaction.pk)
     context = {"nav": "interactions", "form": form, "follow_ups": follow_ups, "creating": True}
     return render(request, "dialogue/interaction_form.html", context)
@@ -172,7 +173,7 @@ def _conflict_rows(form: InteractionForm, current: Interaction, user: Any) -> li
             if _same(theirs_value, yours):
                 continue
             theirs_text, yours_text = _display(theirs_value), _display(yours)
-        rows.append({"label": field.label or name, "theirs": theirs_text, "yours": yours_text})
+        rows.append({"label": str(field.label or name), "theirs": theirs_text, "yours": yours_text})
     return rows
 
 
@@ -195,7 +196,7 @@ def interaction_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     interaction = get_visible_or_404(Interaction, user, pk)
     if not Interaction.objects.visible_to(user, "change").filter(pk=interaction.pk).exists():
-        raise PermissionDenied("You may read this interaction but not change it.")
+        raise PermissionDenied(gettext("You may read this interaction but not change it."))
     form = InteractionForm(request.POST or None, instance=interaction, user=user)
     if request.method == "GET":
         # The form shows the confidential text: opening it is a read.
@@ -222,10 +223,12 @@ def interaction_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 conflict_rows = _conflict_rows(form, cast(Interaction, exc.current), user)
                 version = exc.current.version
             except RecordGone:
-                messages.error(request, "This interaction was deleted while you were editing it.")
+                messages.error(
+                    request, gettext("This interaction was deleted while you were editing it.")
+                )
                 return redirect("interaction_list")
             else:
-                messages.success(request, "Interaction saved.")
+                messages.success(request, gettext("Interaction saved."))
                 return redirect("interaction_detail", pk=interaction.pk)
     context = {
         "nav": "interactions",
@@ -252,10 +255,12 @@ def interaction_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     except (ValueError, EditConflict):
         messages.error(
             request,
-            "Someone changed this interaction since you opened it; review it before deleting.",
+            gettext(
+                "Someone changed this interaction since you opened it; review it before deleting."
+            ),
         )
         return redirect("interaction_detail", pk=interaction.pk)
-    messages.success(request, "Interaction deleted. An administrator can restore it.")
+    messages.success(request, gettext("Interaction deleted. An administrator can restore it."))
     return redirect("interaction_list")
 
 
@@ -268,9 +273,11 @@ def follow_up_complete(request: AuthedRequest, pk: str) -> HttpResponse:
         version = int(request.POST.get("version", ""))
         do_complete_follow_up(follow_up, actor=user, expected_version=version)
     except (ValueError, EditConflict):
-        messages.error(request, "This follow-up changed since you loaded the page; try again.")
+        messages.error(
+            request, gettext("This follow-up changed since you loaded the page; try again.")
+        )
     else:
-        messages.success(request, f"Done: {follow_up.action}")
+        messages.success(request, gettext("Done: %(action)s") % {"action": follow_up.action})
     next_url = request.POST.get("next") or reverse("home")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = reverse("home")

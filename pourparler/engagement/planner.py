@@ -24,7 +24,10 @@ from typing import Any
 
 import networkx as nx
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 # How far back a contact counts as recent.
 RECENT_DAYS = 180
@@ -33,23 +36,46 @@ GAP_LEVEL = 1
 # How many central people a profile keeps.
 CENTRAL_LIMIT = 5
 
-LEVELS = (("strategic", "strategic"), ("operational", "operational"), ("tactical", "tactical"))
+LEVELS = (
+    ("strategic", _("strategic")),
+    ("operational", _("operational")),
+    ("tactical", _("tactical")),
+)
+# The name of each level, as the pages show it (the codes stay English).
+LEVEL_NAMES = dict(LEVELS)
 LEVEL_WORDS = {
-    "strategic": "the strategic level (ministry, chief of staff, group leadership)",
-    "operational": "the operational level (regional or brigade command)",
-    "tactical": "the tactical level (checkpoints, stations, barracks, local commanders)",
+    "strategic": _("the strategic level (ministry, chief of staff, group leadership)"),
+    "operational": _("the operational level (regional or brigade command)"),
+    "tactical": _("the tactical level (checkpoints, stations, barracks, local commanders)"),
+}
+LEVEL_CHANNELS = {
+    "strategic": _("Strategic level"),
+    "operational": _("Operational level"),
+    "tactical": _("Tactical level"),
 }
 PILLAR_NAMES = {
-    "doctrine": "Doctrine",
-    "education": "Education",
-    "training": "Training",
-    "equipment": "Equipment",
-    "sanctions": "Sanctions",
+    "doctrine": _("Doctrine"),
+    "education": _("Education"),
+    "training": _("Training"),
+    "equipment": _("Equipment"),
+    "sanctions": _("Sanctions"),
+}
+# The same names inside a sentence (lower case in English and French).
+PILLAR_WORDS = {
+    "doctrine": _("doctrine"),
+    "education": _("education"),
+    "training": _("training"),
+    "equipment": _("equipment"),
+    "sanctions": _("sanctions"),
 }
 STATE_KINDS = frozenset({"armed_forces", "police", "gendarmerie", "other_law_enforcement"})
 
 HIGH, MEDIUM, LOW = 1, 2, 3
-PRIORITY_LABELS = {HIGH: "High", MEDIUM: "Medium", LOW: "Low"}
+PRIORITY_LABELS = {
+    HIGH: pgettext_lazy("priority", "High"),
+    MEDIUM: pgettext_lazy("priority", "Medium"),
+    LOW: pgettext_lazy("priority", "Low"),
+}
 
 
 @dataclass(frozen=True)
@@ -112,7 +138,7 @@ class Suggestion:
     @property
     def priority_label(self) -> str:
         """High, medium or low."""
-        return PRIORITY_LABELS[self.priority]
+        return str(PRIORITY_LABELS[self.priority])
 
 
 # A rule's condition returns the reasons that trigger it (empty: the rule does not apply)
@@ -125,8 +151,8 @@ class Rule:
     """Condition -> suggestion template."""
 
     code: str
-    channel: str
-    next_step: str
+    channel: str | Promise
+    next_step: str | Promise
     priority: int | Callable[[BearerProfile], int]
     when: Callable[[BearerProfile], Match]
 
@@ -137,33 +163,65 @@ class Rule:
         priority = self.priority(profile) if callable(self.priority) else self.priority
         return Suggestion(
             code=self.code,
-            channel=self.channel.format(**values),
-            next_step=self.next_step.format(**values),
+            # Translated when the rule applies (the language of the request).
+            channel=str(self.channel).format(**values),
+            next_step=str(self.next_step).format(**values),
             priority=priority,
             reasons=tuple(reasons),
         )
 
 
+NO_CONTACT_REASONS = {
+    "strategic": _("We have had no contact at the strategic level in the last %(days)s days."),
+    "operational": _("We have had no contact at the operational level in the last %(days)s days."),
+    "tactical": _("We have had no contact at the tactical level in the last %(days)s days."),
+}
+KNOWN_REASONS = {
+    "strategic": _("We know someone who holds a post at the strategic level."),
+    "operational": _("We know someone who holds a post at the operational level."),
+    "tactical": _("We know someone who holds a post at the tactical level."),
+}
+UNKNOWN_REASONS = {
+    "strategic": _("We know nobody who holds a post at the strategic level."),
+    "operational": _("We know nobody who holds a post at the operational level."),
+    "tactical": _("We know nobody who holds a post at the tactical level."),
+}
+
+
+def and_list(names: list[str]) -> str:
+    """``a, b and c`` in the language of the request."""
+    if len(names) <= 1:
+        return "".join(names)
+    return gettext("%(first)s and %(last)s") % {
+        "first": gettext(", ").join(names[:-1]),
+        "last": names[-1],
+    }
+
+
 def _no_contact_reason(profile: BearerProfile, level: str) -> str:
-    return f"We have had no contact at the {level} level in the last {RECENT_DAYS} days."
+    return str(NO_CONTACT_REASONS[level]) % {"days": RECENT_DAYS}
 
 
 def _known_reason(p: BearerProfile, level: str) -> str:
     if level in p.known_levels:
-        return f"We know someone who holds a post at the {level} level."
-    return f"We know nobody who holds a post at the {level} level."
+        return str(KNOWN_REASONS[level])
+    return str(UNKNOWN_REASONS[level])
 
 
 def _hierarchical(p: BearerProfile) -> Match:
     reasons = []
     if p.structure == "integrated":
         reasons.append(
-            "The bearer is integrated and hierarchical: orders given at the top are carried "
-            "down the chain of command."
+            gettext(
+                "The bearer is integrated and hierarchical: orders given at the top are "
+                "carried down the chain of command."
+            )
         )
     elif p.structure == "unknown" and p.is_state:
         reasons.append(
-            "The bearer is a State force: it has a chain of command answerable to a government."
+            gettext(
+                "The bearer is a State force: it has a chain of command answerable to a government."
+            )
         )
     if reasons and "strategic" not in p.contact_levels:
         reasons.append(_no_contact_reason(p, "strategic"))
@@ -179,8 +237,10 @@ def _decentralised(p: BearerProfile) -> Match:
     if p.structure != "decentralised":
         return [], {}
     reasons = [
-        "The bearer is decentralised: local commanders decide for themselves and orders "
-        "from the top are not enough."
+        gettext(
+            "The bearer is decentralised: local commanders decide for themselves and orders "
+            "from the top are not enough."
+        )
     ]
     if "tactical" not in p.contact_levels:
         reasons.append(_no_contact_reason(p, "tactical"))
@@ -192,26 +252,30 @@ def _mixed(p: BearerProfile) -> Match:
     if p.structure != "mixed":
         return [], {}
     return [
-        "The bearer is partly integrated: the leadership sets the line, but field "
-        "commanders keep room of their own."
+        gettext(
+            "The bearer is partly integrated: the leadership sets the line, but field "
+            "commanders keep room of their own."
+        )
     ], {}
 
 
 def _community(p: BearerProfile) -> Match:
     reasons = []
     if p.community_ties:
-        reasons.append("The bearer's record notes ties to communities.")
+        reasons.append(gettext("The bearer's record notes ties to communities."))
     if p.organisation_level == "identity_group":
-        reasons.append("UCDP grades it an ethnic, clan, religious or tribal group.")
+        reasons.append(gettext("UCDP grades it an ethnic, clan, religious or tribal group."))
     if reasons and p.structure in ("decentralised", "mixed"):
-        reasons.append("Its members answer to their communities as much as to any command.")
+        reasons.append(
+            gettext("Its members answer to their communities as much as to any command.")
+        )
     return reasons, {}
 
 
 def _unknown_structure(p: BearerProfile) -> Match:
     if p.structure != "unknown" or p.is_state:
         return [], {}
-    return ["The bearer's structure (integrated or decentralised) is not recorded."], {}
+    return [gettext("The bearer's structure (integrated or decentralised) is not recorded.")], {}
 
 
 def _gap(pillars: Iterable[str]) -> Callable[[BearerProfile], Match]:
@@ -222,10 +286,11 @@ def _gap(pillars: Iterable[str]) -> Callable[[BearerProfile], Match]:
         low = [(name, levels[name]) for name in wanted if name in levels]
         low = [(name, level) for name, level in low if level <= GAP_LEVEL]
         reasons = [
-            f"{PILLAR_NAMES[name]} is at level {level} of 4 in the latest assessment you may see."
+            gettext("%(pillar)s is at level %(level)s of 4 in the latest assessment you may see.")
+            % {"pillar": PILLAR_NAMES[name], "level": level}
             for name, level in low
         ]
-        names = " and ".join(PILLAR_NAMES[name].lower() for name, _level in low)
+        names = and_list([str(PILLAR_WORDS[name]) for name, _level in low])
         return reasons, {"pillars": names}
 
     return when
@@ -235,12 +300,14 @@ def _not_assessed(p: BearerProfile) -> Match:
     missing = [name for name in PILLAR_NAMES if name not in p.pillars]
     if not missing:
         return [], {}
-    names = ", ".join(PILLAR_NAMES[name].lower() for name in missing)
+    names = gettext(", ").join(str(PILLAR_WORDS[name]) for name in missing)
     if len(missing) == len(PILLAR_NAMES):
-        return ["No assessment of the bearer's integration of the law that you may see."], {
-            "pillars": names
-        }
-    return [f"No assessment you may see of: {names}."], {"pillars": names}
+        return [
+            gettext("No assessment of the bearer's integration of the law that you may see.")
+        ], {"pillars": names}
+    return [gettext("No assessment you may see of: %(names)s.") % {"names": names}], {
+        "pillars": names
+    }
 
 
 def _level_without_contact(level: str) -> Callable[[BearerProfile], Match]:
@@ -253,11 +320,12 @@ def _level_without_contact(level: str) -> Callable[[BearerProfile], Match]:
         if level == "tactical" and _decentralised(p)[0]:
             return [], {}
         reasons = [_no_contact_reason(p, level), _known_reason(p, level)]
+        # The whole next step is one sentence to translate (the word order differs).
         if level in p.known_levels:
-            start = "Ask for a meeting with the people we know"
+            step = gettext("Ask for a meeting with the people we know at %(where)s.")
         else:
-            start = "Find out who holds the posts"
-        return reasons, {"start": start, "where": LEVEL_WORDS[level]}
+            step = gettext("Find out who holds the posts at %(where)s.")
+        return reasons, {"step": step % {"where": LEVEL_WORDS[level]}}
 
     return when
 
@@ -275,10 +343,18 @@ def _central_unheld(p: BearerProfile) -> Match:
     if not unheld:
         return [], {}
     top = unheld[0]
+    figures = {
+        "who": top.label,
+        "betweenness": formats.number_format(top.betweenness, 2),
+        "degree": formats.number_format(top.degree, 2),
+    }
     return [
-        f"{top.label} links more of the people we know than anyone we have no "
-        f"relationship with (betweenness {top.betweenness:.2f}, degree {top.degree:.2f}).",
-        f"Nobody on our side holds a relationship with {top.label}.",
+        gettext(
+            "%(who)s links more of the people we know than anyone we have no "
+            "relationship with (betweenness %(betweenness)s, degree %(degree)s)."
+        )
+        % figures,
+        gettext("Nobody on our side holds a relationship with %(who)s.") % figures,
     ], {"who": top.label}
 
 
@@ -287,31 +363,46 @@ def _central_held(p: BearerProfile) -> Match:
     if not people or not people[0].held_by:
         return [], {}
     top = people[0]
-    holders = ", ".join(top.held_by)
+    holders = gettext(", ").join(top.held_by)
+    figures = {
+        "who": top.label,
+        "holders": holders,
+        "betweenness": formats.number_format(top.betweenness, 2),
+        "degree": formats.number_format(top.degree, 2),
+    }
     return [
-        f"{top.label} is the most central person in the network we know "
-        f"(betweenness {top.betweenness:.2f}, degree {top.degree:.2f}).",
-        f"{holders} {'holds' if len(top.held_by) == 1 else 'hold'} a relationship with "
-        f"{top.label}.",
+        gettext(
+            "%(who)s is the most central person in the network we know "
+            "(betweenness %(betweenness)s, degree %(degree)s)."
+        )
+        % figures,
+        ngettext(
+            "%(holders)s holds a relationship with %(who)s.",
+            "%(holders)s hold a relationship with %(who)s.",
+            len(top.held_by),
+        )
+        % figures,
     ], {"who": top.label, "holders": holders}
 
 
 def _no_network(p: BearerProfile) -> Match:
     if p.central_people is None or p.central_people:
         return [], {}
-    return ["We know nobody in the bearer: no post, relationship or stakeholder you may see."], {}
+    return [
+        gettext("We know nobody in the bearer: no post, relationship or stakeholder you may see.")
+    ], {}
 
 
 ACCEPTANCE_REASONS = {
-    "refused": "The latest acceptance assessment you may see says the bearer refuses our offer.",
-    "partly": "The latest acceptance assessment you may see says the bearer accepts us in part.",
-    "unknown": "No acceptance assessment you may see says whether the bearer accepts us.",
+    "refused": _("The latest acceptance assessment you may see says the bearer refuses our offer."),
+    "partly": _("The latest acceptance assessment you may see says the bearer accepts us in part."),
+    "unknown": _("No acceptance assessment you may see says whether the bearer accepts us."),
 }
 
 
 def _acceptance(p: BearerProfile) -> Match:
     reason = ACCEPTANCE_REASONS.get(p.acceptance)
-    return ([reason] if reason else []), {}
+    return ([str(reason)] if reason else []), {}
 
 
 def _acceptance_priority(p: BearerProfile) -> int:
@@ -321,159 +412,189 @@ def _acceptance_priority(p: BearerProfile) -> int:
 def _open_concerns(p: BearerProfile) -> Match:
     if p.open_concerns <= 0:
         return [], {}
-    plural, verb = ("s", "are") if p.open_concerns != 1 else ("", "is")
-    reason = f"{p.open_concerns} concern{plural} you may see {verb} still open with the bearer."
-    return [reason], {
-        "count": p.open_concerns,
-        "plural": plural,
-    }
+    count = p.open_concerns
+    reason = ngettext(
+        "%(count)s concern you may see is still open with the bearer.",
+        "%(count)s concerns you may see are still open with the bearer.",
+        count,
+    ) % {"count": count}
+    step = ngettext(
+        "Follow up the %(count)s open concern at the next contact, at the level that can "
+        "act on them.",
+        "Follow up the %(count)s open concerns at the next contact, at the level that can "
+        "act on them.",
+        count,
+    ) % {"count": count}
+    return [reason], {"step": step}
 
 
 def _silence(p: BearerProfile) -> Match:
     if p.days_since_contact is None:
-        return ["No interaction with the bearer that you may see was ever recorded."], {}
+        return [gettext("No interaction with the bearer that you may see was ever recorded.")], {}
     if p.days_since_contact > RECENT_DAYS:
-        return [f"The last interaction you may see was {p.days_since_contact} days ago."], {}
+        return [
+            gettext("The last interaction you may see was %(days)s days ago.")
+            % {"days": p.days_since_contact}
+        ], {}
     return [], {}
 
 
 def _external_support(p: BearerProfile) -> Match:
     if not p.external_support:
         return [], {}
-    return ["The bearer's record notes external support."], {}
+    return [gettext("The bearer's record notes external support.")], {}
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
         "silence",
-        "Any level where we are known",
-        "Re-establish contact before anything else: a courtesy visit to remind who we are "
-        "and what we do.",
+        _("Any level where we are known"),
+        _(
+            "Re-establish contact before anything else: a courtesy visit to remind who we are "
+            "and what we do."
+        ),
         HIGH,
         _silence,
     ),
     Rule(
         "acceptance",
-        "Whoever decides on our presence",
-        "Explain who we are, what we do and what we ask, and listen to what the bearer "
-        "expects, before asking for anything else.",
+        _("Whoever decides on our presence"),
+        _(
+            "Explain who we are, what we do and what we ask, and listen to what the bearer "
+            "expects, before asking for anything else."
+        ),
         _acceptance_priority,
         _acceptance,
     ),
     Rule(
         "top",
-        "Chain of command: the top",
-        "Seek a meeting at the strategic level: the law enters doctrine, orders and "
-        "sanctions there, and is carried down the chain.",
+        _("Chain of command: the top"),
+        _(
+            "Seek a meeting at the strategic level: the law enters doctrine, orders and "
+            "sanctions there, and is carried down the chain."
+        ),
         _hierarchical_priority,
         _hierarchical,
     ),
     Rule(
         "local",
-        "Local commanders",
-        "Meet the commanders of the units on the ground one by one, where they act, and "
-        "agree on concrete points with each.",
+        _("Local commanders"),
+        _(
+            "Meet the commanders of the units on the ground one by one, where they act, and "
+            "agree on concrete points with each."
+        ),
         HIGH,
         _decentralised,
     ),
     Rule(
         "both_ends",
-        "Leadership and field commanders",
-        "Work at both ends: agree on the line with the leadership, then check with field "
-        "commanders that it is known and followed.",
+        _("Leadership and field commanders"),
+        _(
+            "Work at both ends: agree on the line with the leadership, then check with field "
+            "commanders that it is known and followed."
+        ),
         MEDIUM,
         _mixed,
     ),
     Rule(
         "community",
-        "Community and religious figures",
-        "Approach the community, religious and traditional figures the members listen to, "
-        "and speak with them of the norms they already share with the law.",
+        _("Community and religious figures"),
+        _(
+            "Approach the community, religious and traditional figures the members listen to, "
+            "and speak with them of the norms they already share with the law."
+        ),
         MEDIUM,
         _community,
     ),
     Rule(
         "structure",
-        "Our own records",
-        "Find out how the bearer is organised: who decides, and how far orders are obeyed.",
+        _("Our own records"),
+        _("Find out how the bearer is organised: who decides, and how far orders are obeyed."),
         MEDIUM,
         _unknown_structure,
     ),
     Rule(
         "doctrine_sanctions",
-        "Command and legal advisers",
-        "Offer help to write the law into {pillars}: manuals, orders, rules of engagement, "
-        "and a system that investigates and punishes violations.",
+        _("Command and legal advisers"),
+        _(
+            "Offer help to write the law into {pillars}: manuals, orders, rules of engagement, "
+            "and a system that investigates and punishes violations."
+        ),
         HIGH,
         _gap(("doctrine", "sanctions")),
     ),
     Rule(
         "education_training",
-        "Training and dissemination",
-        "Propose dissemination sessions and help with {pillars} of the units, with "
-        "scenarios drawn from their own operations.",
+        _("Training and dissemination"),
+        _(
+            "Propose dissemination sessions and help with {pillars} of the units, with "
+            "scenarios drawn from their own operations."
+        ),
         MEDIUM,
         _gap(("education", "training")),
     ),
     Rule(
         "equipment",
-        "Command and logistics",
-        "Discuss the means members need to act within the law (other means than firearms, "
-        "markings).",
+        _("Command and logistics"),
+        _(
+            "Discuss the means members need to act within the law (other means than firearms, "
+            "markings)."
+        ),
         LOW,
         _gap(("equipment",)),
     ),
     Rule(
         "assess",
-        "Our own records",
-        "Assess the bearer's integration of the law in: {pillars}.",
+        _("Our own records"),
+        _("Assess the bearer's integration of the law in: {pillars}."),
         LOW,
         _not_assessed,
     ),
     *(
         Rule(
             f"level_{level}",
-            f"{label.capitalize()} level",
-            "{start} at {where}.",
+            LEVEL_CHANNELS[level],
+            "{step}",
             _level_priority(level),
             _level_without_contact(level),
         )
-        for level, label in LEVELS
+        for level, _label in LEVELS
     ),
     Rule(
         "broker",
-        "Through {who}",
-        "Build a relationship with {who}: they link people we know who are otherwise apart.",
+        _("Through {who}"),
+        _("Build a relationship with {who}: they link people we know who are otherwise apart."),
         MEDIUM,
         _central_unheld,
     ),
     Rule(
         "held",
-        "Through {who}",
-        "Ask {holders} to use the relationship with {who} to reach the others in the network.",
+        _("Through {who}"),
+        _("Ask {holders} to use the relationship with {who} to reach the others in the network."),
         LOW,
         _central_held,
     ),
     Rule(
         "network",
-        "Our own records",
-        "Record the people we meet in the bearer, their posts and who on our side knows them.",
+        _("Our own records"),
+        _("Record the people we meet in the bearer, their posts and who on our side knows them."),
         MEDIUM,
         _no_network,
     ),
     Rule(
         "concerns",
-        "The next contact",
-        "Follow up the {count} open concern{plural} at the next contact, at the level that "
-        "can act on them.",
+        _("The next contact"),
+        "{step}",
         MEDIUM,
         _open_concerns,
     ),
     Rule(
         "supporters",
-        "Those who support the bearer",
-        "Ask the States or groups that support the bearer to use their influence for "
-        "respect of the law.",
+        _("Those who support the bearer"),
+        _(
+            "Ask the States or groups that support the bearer to use their influence for "
+            "respect of the law."
+        ),
         LOW,
         _external_support,
     ),

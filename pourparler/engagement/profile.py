@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pourparler.bearers.models import WeaponBearer
-from pourparler.engagement.planner import RECENT_DAYS, plan_for
+from pourparler.engagement.planner import LEVEL_NAMES, RECENT_DAYS, and_list, plan_for
 from pourparler.ui.extensions import Panel
 
 # How many suggestions the panel shows.
@@ -26,6 +26,8 @@ def bearer_panels(user: Any, bearer: WeaponBearer) -> list[Panel]:
         # The plan page may add more, from the network of people the panel leaves out.
         "more": len(plan.suggestions) > PANEL_LENGTH,
         "levels": plan.levels_without_contact,
+        # "the strategic and tactical", in the language of the page.
+        "level_words": and_list([str(LEVEL_NAMES[level]) for level in plan.levels_without_contact]),
         "recent_days": RECENT_DAYS,
     }
     return [Panel(template="engagement/_bearer_panel.html", context=context, order=60)]

@@ -9,7 +9,13 @@ from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import get_visible_or_404
 from pourparler.core.audit import record_list
 from pourparler.core.http import AuthedRequest
-from pourparler.engagement.planner import GAP_LEVEL, LEVEL_WORDS, RECENT_DAYS, plan_for
+from pourparler.engagement.planner import (
+    GAP_LEVEL,
+    LEVEL_NAMES,
+    LEVEL_WORDS,
+    RECENT_DAYS,
+    plan_for,
+)
 from pourparler.people.models import Person
 
 
@@ -26,7 +32,14 @@ def bearer_plan(request: AuthedRequest, bearer_pk: str) -> HttpResponse:
         "bearer": bearer,
         "plan": plan,
         "profile": plan.profile,
-        "levels": [(level, LEVEL_WORDS[level]) for level in plan.levels_without_contact],
+        # (code, name in the language of the page, what the level covers)
+        "levels": [
+            (level, LEVEL_NAMES[level], LEVEL_WORDS[level]) for level in plan.levels_without_contact
+        ],
+        # Each central person with the name of their level in the language of the page.
+        "central": [
+            (c, LEVEL_NAMES.get(c.level, c.level)) for c in plan.profile.central_people or ()
+        ],
         "recent_days": RECENT_DAYS,
         "gap_level": GAP_LEVEL,
     }

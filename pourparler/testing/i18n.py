@@ -176,7 +176,9 @@ _PY_KEYWORDS: dict[str, tuple[int | None, int]] = {
     "npgettext": (0, 1),
     "npgettext_lazy": (0, 1),
 }
-_TEMPLATIZED_CALL = re.compile(r"\b(n?p?gettext)\(((?:\s*u'(?:[^'\\]|\\.)*'\s*,?)+)", re.DOTALL)
+# templatize writes each message as a Python literal: u'...' or, with a quote inside, u"...".
+_LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_TEMPLATIZED_CALL = re.compile(rf"\b(n?p?gettext)\(((?:\s*{_LITERAL}\s*,?)+)", re.DOTALL)
 
 
 def _string(node: ast.expr) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
@@ -50,17 +51,24 @@ class FileForm(forms.ModelForm):
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (with you and the holder) will see the file.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (with you and the holder) will see the file."),
     )
 
     class Meta:
         model = NegotiationFile
         fields = FILE_FIELDS
         labels = {
-            "compartment": "Delegation",
-            "opened_on": "Opened on",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "title": _("Title"),
+            "objective": _("Objective"),
+            "bearer": _("Bearer"),
+            "holder": _("Holder"),
+            "status": _("Status"),
+            "opened_on": _("Opened on"),
+            "counterparts": _("Counterparts"),
+            "interactions": _("Interactions"),
+            "restricted": _("Restrict to named colleagues"),
         }
         widgets = {
             "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -166,7 +174,11 @@ class IslandItemForm(ItemForm):
     class Meta:
         model = IslandItem
         fields = ["kind", "agreed", "text"]
-        labels = {"agreed": "Agreed (fact) or convergent (norm)"}
+        labels = {
+            "kind": _("Kind"),
+            "agreed": _("Agreed (fact) or convergent (norm)"),
+            "text": _("Text"),
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -174,6 +186,7 @@ class IcebergEntryForm(ItemForm):
     class Meta:
         model = IcebergEntry
         fields = ["side", "layer", "text"]
+        labels = {"side": _("Side"), "layer": _("Layer"), "text": _("Text")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -181,7 +194,13 @@ class StakeholderForm(ItemForm):
     class Meta:
         model = Stakeholder
         fields = ["person", "name", "influence", "proximity", "note"]
-        labels = {"person": "Person of the register", "name": "Or, in words"}
+        labels = {
+            "person": _("Person of the register"),
+            "name": _("Or, in words"),
+            "influence": _("Influence"),
+            "proximity": _("Proximity"),
+            "note": _("Note"),
+        }
         widgets = {
             "name": forms.TextInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -203,7 +222,7 @@ class StakeholderForm(ItemForm):
         data = super().clean() or {}
         person = data.get("person") if "person" in self.fields else self.instance.person_id
         if person is None and not (data.get("name") or "").strip():
-            self.add_error("name", "Name the stakeholder or pick a person.")
+            self.add_error("name", _("Name the stakeholder or pick a person."))
         return data
 
 
@@ -211,7 +230,12 @@ class StakeholderLinkForm(ItemForm):
     class Meta:
         model = StakeholderLink
         fields = ["source", "target", "strength", "note"]
-        labels = {"source": "Between", "target": "and"}
+        labels = {
+            "source": _("Between"),
+            "target": _("and"),
+            "strength": _("Strength"),
+            "note": _("Note"),
+        }
         widgets = {
             "note": forms.TextInput(),
             "strength": forms.NumberInput(attrs={"min": 1, "max": 3}),
@@ -228,7 +252,7 @@ class StakeholderLinkForm(ItemForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("source") is not None and data.get("source") == data.get("target"):
-            self.add_error("target", "Link two different stakeholders.")
+            self.add_error("target", _("Link two different stakeholders."))
         return data
 
 
@@ -236,6 +260,7 @@ class RedLineForm(ItemForm):
     class Meta:
         model = RedLine
         fields = ["text"]
+        labels = {"text": _("Text")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -243,6 +268,7 @@ class BottomLineForm(ItemForm):
     class Meta:
         model = BottomLine
         fields = ["text"]
+        labels = {"text": _("Text")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -250,6 +276,12 @@ class ScenarioForm(ItemForm):
     class Meta:
         model = Scenario
         fields = ["text", "likelihood", "costs", "benefits"]
+        labels = {
+            "text": _("Text"),
+            "likelihood": _("Likelihood"),
+            "costs": _("Costs"),
+            "benefits": _("Benefits"),
+        }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "costs": forms.Textarea(attrs={"rows": 2}),

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
@@ -143,8 +144,8 @@ class IslandItem(_UnderFile):
     def quadrant(self) -> str:
         """Name the item's place on the island: agreed fact, contested fact…"""
         if self.kind == IslandKind.FACT:
-            return "Agreed fact" if self.agreed else "Contested fact"
-        return "Convergent norm" if self.agreed else "Divergent norm"
+            return gettext("Agreed fact") if self.agreed else gettext("Contested fact")
+        return gettext("Convergent norm") if self.agreed else gettext("Divergent norm")
 
 
 class IcebergEntry(_UnderFile):
@@ -209,8 +210,8 @@ class Stakeholder(_UnderFile):
         if self.person_id is not None:
             # Pages fetch the person through the read path: one they may not see is None.
             person = self.person
-            return str(person) if person is not None else "(a person you may not see)"
-        return "(unnamed)"
+            return str(person) if person is not None else gettext("(a person you may not see)")
+        return gettext("(unnamed)")
 
 
 class StakeholderLink(_UnderFile):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.dialogue.models import Interaction
@@ -18,7 +19,7 @@ from pourparler.ui.extensions import Panel, TimelineEntry
 def _entry(file: NegotiationFile) -> TimelineEntry:
     return TimelineEntry(
         when=file.opened_on,
-        kind="Negotiation file",
+        kind=gettext("Negotiation file"),
         title=file.title,
         url=reverse("negotiation_file_detail", args=[file.pk]),
         record=file,

@@ -12,21 +12,24 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from pourparler.bearers.models import WeaponBearer
 from pourparler.dialogue.models import Interaction
 from pourparler.negotiation.choices import FileStatus, IslandKind, Layer, Likelihood, Side
 from pourparler.negotiation.models import NegotiationVersion
 from pourparler.people.models import Person
 
-HIDDEN = "(someone you may not see)"
+HIDDEN = _("(someone you may not see)")
 SECTIONS = (
-    "The file",
-    "Island of agreements",
-    "Iceberg",
-    "Network of influence",
-    "Red lines",
-    "Bottom lines",
-    "Scenarios",
+    _("The file"),
+    _("Island of agreements"),
+    _("Iceberg"),
+    _("Network of influence"),
+    _("Red lines"),
+    _("Bottom lines"),
+    _("Scenarios"),
 )
 
 
@@ -73,7 +76,7 @@ class Names:
         }
 
     def person(self, pk: str | None) -> str:
-        return self.people.get(pk or "", HIDDEN)
+        return self.people.get(pk or "", str(HIDDEN))
 
 
 def _label(choices: Any, value: str) -> str:
@@ -83,27 +86,34 @@ def _label(choices: Any, value: str) -> str:
 def _stakeholder_name(stakeholder: dict[str, Any], names: Names) -> str:
     if stakeholder["name"]:
         return str(stakeholder["name"])
-    return names.person(stakeholder["person"]) if stakeholder["person"] else "(unnamed)"
+    return names.person(stakeholder["person"]) if stakeholder["person"] else gettext("(unnamed)")
 
 
 def sections(content: dict[str, Any], names: Names) -> list[Section]:
     """Write one version's content as lines under the file's headings."""
+    hidden = str(HIDDEN)
     file = [
-        f"Title: {content['title']}",
-        f"Objective: {content['objective'] or '—'}",
-        f"Status: {_label(FileStatus, content['status'])}",
-        f"Opened on: {content['opened_on']}",
-        f"Bearer: {names.bearers.get(content['bearer'], HIDDEN)}",
-        f"Holder: {content['holder']}",
-        *(f"Counterpart: {names.person(pk)}" for pk in content["counterparts"]),
-        *(f"Interaction: {names.contacts.get(pk, HIDDEN)}" for pk in content["interactions"]),
+        gettext("Title: %(value)s") % {"value": content["title"]},
+        gettext("Objective: %(value)s") % {"value": content["objective"] or "—"},
+        gettext("Status: %(value)s") % {"value": _label(FileStatus, content["status"])},
+        gettext("Opened on: %(value)s") % {"value": content["opened_on"]},
+        gettext("Bearer: %(value)s") % {"value": names.bearers.get(content["bearer"], hidden)},
+        gettext("Holder: %(value)s") % {"value": content["holder"]},
+        *(
+            gettext("Counterpart: %(value)s") % {"value": names.person(pk)}
+            for pk in content["counterparts"]
+        ),
+        *(
+            gettext("Interaction: %(value)s") % {"value": names.contacts.get(pk, hidden)}
+            for pk in content["interactions"]
+        ),
     ]
     island = []
     for item in content["island"]:
         if item["kind"] == IslandKind.FACT:
-            where = "Agreed fact" if item["agreed"] else "Contested fact"
+            where = gettext("Agreed fact") if item["agreed"] else gettext("Contested fact")
         else:
-            where = "Convergent norm" if item["agreed"] else "Divergent norm"
+            where = gettext("Convergent norm") if item["agreed"] else gettext("Divergent norm")
         island.append(f"{where}: {item['text']}")
     iceberg = [
         f"{_label(Side, e['side'])}, {_label(Layer, e['layer'])}: {e['text']}"
@@ -111,33 +121,50 @@ def sections(content: dict[str, Any], names: Names) -> list[Section]:
     ]
     by_id = {s["id"]: _stakeholder_name(s, names) for s in content["stakeholders"]}
     network = [
-        f"{by_id[s['id']]} — influence {s['influence']}, proximity {s['proximity']:+d}"
+        gettext("%(name)s — influence %(influence)s, proximity %(proximity)s")
+        % {
+            "name": by_id[s["id"]],
+            "influence": s["influence"],
+            "proximity": f"{s['proximity']:+d}",
+        }
         + (f" — {s['note']}" if s["note"] else "")
         for s in content["stakeholders"]
     ]
     network += [
-        f"Link: {by_id.get(link['source'], '?')} — {by_id.get(link['target'], '?')}"
-        f" (strength {link['strength']})" + (f" — {link['note']}" if link["note"] else "")
+        gettext("Link: %(source)s — %(target)s (strength %(strength)s)")
+        % {
+            "source": by_id.get(link["source"], "?"),
+            "target": by_id.get(link["target"], "?"),
+            "strength": link["strength"],
+        }
+        + (f" — {link['note']}" if link["note"] else "")
         for link in content["links"]
     ]
     red = [
         r["text"]
         + (
-            f" [signed off by {r['signed_off_by']} on {r['signed_off_at'][:10]}]"
+            " "
+            + gettext("[signed off by %(name)s on %(day)s]")
+            % {"name": r["signed_off_by"], "day": r["signed_off_at"][:10]}
             if r["signed_off_at"]
-            else " [not signed off]"
+            else " " + gettext("[not signed off]")
         )
         for r in content["red_lines"]
     ]
     bottom = [b["text"] for b in content["bottom_lines"]]
     scenarios = [
-        f"{s['text']} (likelihood {_label(Likelihood, s['likelihood']).lower()})"
-        f" — costs: {s['costs'] or '—'}; benefits: {s['benefits'] or '—'}"
+        gettext("%(text)s (likelihood %(likelihood)s) — costs: %(costs)s; benefits: %(benefits)s")
+        % {
+            "text": s["text"],
+            "likelihood": _label(Likelihood, s["likelihood"]).lower(),
+            "costs": s["costs"] or "—",
+            "benefits": s["benefits"] or "—",
+        }
         for s in content["scenarios"]
     ]
     groups = (file, island, iceberg, network, red, bottom, scenarios)
     return [
-        Section(title, [("", line) for line in lines])
+        Section(str(title), [("", line) for line in lines])
         for title, lines in zip(SECTIONS, groups, strict=True)
     ]
 

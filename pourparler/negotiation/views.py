@@ -13,6 +13,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.models import WeaponBearer
@@ -60,18 +62,94 @@ class Kind:
 
     model: type[Any]
     form: type[nforms.ItemForm]
-    name: str
+    name: Any  # lazily translated, like the sentences below
     anchor: str
+    # Whole sentences for each kind, so each language can agree them (gender, article).
+    add_title: Any
+    edit_title: Any
+    added: Any
+    saved: Any
+    removed: Any
 
 
 KINDS: dict[str, Kind] = {
-    "island": Kind(IslandItem, nforms.IslandItemForm, "island item", "island"),
-    "iceberg": Kind(IcebergEntry, nforms.IcebergEntryForm, "iceberg entry", "iceberg"),
-    "stakeholder": Kind(Stakeholder, nforms.StakeholderForm, "stakeholder", "network"),
-    "link": Kind(StakeholderLink, nforms.StakeholderLinkForm, "link", "network"),
-    "red-line": Kind(RedLine, nforms.RedLineForm, "red line", "lines"),
-    "bottom-line": Kind(BottomLine, nforms.BottomLineForm, "bottom line", "lines"),
-    "scenario": Kind(Scenario, nforms.ScenarioForm, "scenario", "scenarios"),
+    "island": Kind(
+        IslandItem,
+        nforms.IslandItemForm,
+        _("island item"),
+        "island",
+        _("Add an island item"),
+        _("Edit island item"),
+        _("The island item is added; a new version of the file is kept."),
+        _("The island item is saved; a new version of the file is kept."),
+        _("The island item is removed."),
+    ),
+    "iceberg": Kind(
+        IcebergEntry,
+        nforms.IcebergEntryForm,
+        _("iceberg entry"),
+        "iceberg",
+        _("Add an iceberg entry"),
+        _("Edit iceberg entry"),
+        _("The iceberg entry is added; a new version of the file is kept."),
+        _("The iceberg entry is saved; a new version of the file is kept."),
+        _("The iceberg entry is removed."),
+    ),
+    "stakeholder": Kind(
+        Stakeholder,
+        nforms.StakeholderForm,
+        _("stakeholder"),
+        "network",
+        _("Add a stakeholder"),
+        _("Edit stakeholder"),
+        _("The stakeholder is added; a new version of the file is kept."),
+        _("The stakeholder is saved; a new version of the file is kept."),
+        _("The stakeholder is removed."),
+    ),
+    "link": Kind(
+        StakeholderLink,
+        nforms.StakeholderLinkForm,
+        _("link"),
+        "network",
+        _("Add a link"),
+        _("Edit link"),
+        _("The link is added; a new version of the file is kept."),
+        _("The link is saved; a new version of the file is kept."),
+        _("The link is removed."),
+    ),
+    "red-line": Kind(
+        RedLine,
+        nforms.RedLineForm,
+        _("red line"),
+        "lines",
+        _("Add a red line"),
+        _("Edit red line"),
+        _("The red line is added; a new version of the file is kept."),
+        _("The red line is saved; a new version of the file is kept."),
+        _("The red line is removed."),
+    ),
+    "bottom-line": Kind(
+        BottomLine,
+        nforms.BottomLineForm,
+        _("bottom line"),
+        "lines",
+        _("Add a bottom line"),
+        _("Edit bottom line"),
+        _("The bottom line is added; a new version of the file is kept."),
+        _("The bottom line is saved; a new version of the file is kept."),
+        _("The bottom line is removed."),
+    ),
+    "scenario": Kind(
+        Scenario,
+        nforms.ScenarioForm,
+        _("scenario"),
+        "scenarios",
+        _("Add a scenario"),
+        _("Edit scenario"),
+        _("The scenario is added; a new version of the file is kept."),
+        _("The scenario is saved; a new version of the file is kept."),
+        _("The scenario is removed."),
+    ),
 }
 # The rows shown on a file's page, audited as lists.
 SHOWN_MODELS = (
@@ -140,10 +218,19 @@ def _file_context(user: Any, file: NegotiationFile) -> dict[str, Any]:
     """What the file page, the print page and the PDF show, audited as read."""
     island = list(file.island.all())
     quadrants = [
-        ("Agreed facts", [i for i in island if i.kind == IslandKind.FACT and i.agreed]),
-        ("Contested facts", [i for i in island if i.kind == IslandKind.FACT and not i.agreed]),
-        ("Convergent norms", [i for i in island if i.kind == IslandKind.NORM and i.agreed]),
-        ("Divergent norms", [i for i in island if i.kind == IslandKind.NORM and not i.agreed]),
+        (gettext("Agreed facts"), [i for i in island if i.kind == IslandKind.FACT and i.agreed]),
+        (
+            gettext("Contested facts"),
+            [i for i in island if i.kind == IslandKind.FACT and not i.agreed],
+        ),
+        (
+            gettext("Convergent norms"),
+            [i for i in island if i.kind == IslandKind.NORM and i.agreed],
+        ),
+        (
+            gettext("Divergent norms"),
+            [i for i in island if i.kind == IslandKind.NORM and not i.agreed],
+        ),
     ]
     entries = list(file.iceberg.all())
     iceberg = [
@@ -248,7 +335,7 @@ def file_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             nforms.show_refusal(form, error)
         else:
-            messages.success(request, "Negotiation file opened.")
+            messages.success(request, gettext("Negotiation file opened."))
             return redirect("negotiation_file_detail", pk=file.pk)
     return render(
         request, "negotiation/file_form.html", {"nav": NAV, "form": form, "creating": True}
@@ -265,7 +352,10 @@ def _conflict_rows(form: forms.ModelForm, current: Any) -> list[dict[str, str]]:
             theirs_set = {o.pk for o in getattr(current, name).all()}
             if theirs_set == {o.pk for o in yours or []}:
                 continue
-            theirs_text, yours_text = f"{len(theirs_set)} linked", f"{len(yours or [])} linked"
+            theirs_text, yours_text = (
+                ngettext("%(count)s linked", "%(count)s linked", n) % {"count": n}
+                for n in (len(theirs_set), len(yours or []))
+            )
         else:
             theirs = getattr(current, name)
             if (theirs if theirs is not None else "") == (yours if yours is not None else ""):
@@ -296,9 +386,9 @@ def file_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             links=form.link_values(),
         ),
         compare=lambda current: _conflict_rows(form, current),
-        what="file",
+        what=gettext("file"),
         refused=lambda error: nforms.show_refusal(form, error),
-        saved="File saved.",
+        saved=gettext("File saved."),
         saved_to=reverse("negotiation_file_detail", args=[file.pk]),
         gone_to=reverse("negotiation_file_list"),
     )
@@ -317,8 +407,8 @@ def file_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     return delete_or_explain(
         request,
         delete=lambda version: do_delete_file(file, actor=user, expected_version=version),
-        what="file",
-        deleted="File deleted. An administrator can restore it.",
+        what=gettext("file"),
+        deleted=gettext("File deleted. An administrator can restore it."),
         stale_to=reverse("negotiation_file_detail", args=[file.pk]),
         done_to=reverse("negotiation_file_list"),
     )
@@ -348,9 +438,7 @@ def item_create(request: AuthedRequest, pk: str, kind: str) -> HttpResponse:
         except ValidationError as error:
             form.show(error)
         else:
-            messages.success(
-                request, f"The {what.name} is added; a new version of the file is kept."
-            )
+            messages.success(request, str(what.added))
             return redirect(_back(file, what))
     context = {"nav": NAV, "form": form, "file": file, "kind": what, "creating": True}
     return render(request, "negotiation/item_form.html", context)
@@ -374,9 +462,9 @@ def item_edit(request: AuthedRequest, pk: str, kind: str, item_pk: str) -> HttpR
             item, actor=user, expected_version=version, changes=form.values()
         ),
         compare=lambda current: _conflict_rows(form, current),
-        what=what.name,
+        what=str(what.name),
         refused=form.show,
-        saved=f"The {what.name} is saved; a new version of the file is kept.",
+        saved=str(what.saved),
         saved_to=_back(file, what),
         gone_to=_back(file, what),
     )
@@ -405,8 +493,8 @@ def item_delete(request: AuthedRequest, pk: str, kind: str, item_pk: str) -> Htt
     return delete_or_explain(
         request,
         delete=lambda version: do_remove_from_file(item, actor=user, expected_version=version),
-        what=what.name,
-        deleted=f"The {what.name} is removed.",
+        what=str(what.name),
+        deleted=str(what.removed),
         stale_to=_back(file, what),
         done_to=_back(file, what),
     )
@@ -426,11 +514,13 @@ def red_line_sign_off(request: AuthedRequest, pk: str, item_pk: str) -> HttpResp
     try:
         do_sign_off_red_line(red_line, actor=user, expected_version=version)
     except EditConflict:
-        messages.error(request, "Someone changed this red line since you opened it; read it again.")
+        messages.error(
+            request, gettext("Someone changed this red line since you opened it; read it again.")
+        )
     except RecordGone:
-        messages.error(request, "This red line was removed.")
+        messages.error(request, gettext("This red line was removed."))
     else:
-        messages.success(request, "Red line signed off.")
+        messages.success(request, gettext("Red line signed off."))
     return redirect(back)
 
 

@@ -32,6 +32,7 @@ APPS_DONE: dict[str, str] = {
     "core": "helper A",
     "bearers": "helper A",
     "people": "helper A",
+    "negotiation": "helper E",
 }
 
 APPS_WITH_TEMPLATES = sorted(p.parent.name for p in PACKAGE.glob("*/templates"))

@@ -33,6 +33,7 @@ APPS_DONE: dict[str, str] = {
     "bearers": "helper A",
     "people": "helper A",
     "negotiation": "helper E",
+    "engagement": "helper D",
 }
 
 APPS_WITH_TEMPLATES = sorted(p.parent.name for p in PACKAGE.glob("*/templates"))

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import gettext
 
 from pourparler.access.choices import (
     AcceptanceStatus,
@@ -250,7 +251,11 @@ def passages_by_month(
     first = since or min(found)
     last = until or max(found)
     return [
-        GroupRow(label=f"{month:%b %Y}", counts=found.get(month, OutcomeCounts()), month=month)
+        GroupRow(
+            label=formats.date_format(month, "YEAR_MONTH_FORMAT"),
+            counts=found.get(month, OutcomeCounts()),
+            month=month,
+        )
         for month in _month_starts(min(first, min(found)), max(last, max(found)))
     ]
 
@@ -288,9 +293,10 @@ def month_bars(months: Sequence[GroupRow]) -> list[Bar]:
             Bar(
                 x=round(index * slot + slot * 0.15, 1),
                 width=round(slot * 0.7, 1),
-                label=f"{row.month:%b %y}" if row.month else row.label,
+                label=dateformat.format(row.month, "M y") if row.month else row.label,
                 show_label=index % every == 0,
-                title=f"{row.label}: {row.counts.total} passages, {row.counts.stopped} stopped",
+                title=gettext("%(month)s: %(total)s passages, %(stopped)s stopped")
+                % {"month": row.label, "total": row.counts.total, "stopped": row.counts.stopped},
                 rects=tuple(rects),
             )
         )
@@ -497,7 +503,12 @@ def _segments(
                 x=x,
                 width=max(1.0, round(_day_x(last, starts, span) - x, 1)),
                 status=status.value,
-                label=f"{status.label} from {first:%d %b %Y} to {last:%d %b %Y}",
+                label=gettext("%(status)s from %(first)s to %(last)s")
+                % {
+                    "status": status.label,
+                    "first": dateformat.format(first, "d M Y"),
+                    "last": dateformat.format(last, "d M Y"),
+                },
                 fill=STATUS_COLOURS[status],
                 starts=first,
                 ends=last,
@@ -511,7 +522,7 @@ def _ticks(starts: datetime.date, ends: datetime.date) -> list[Tick]:
     months = [m for m in _month_starts(starts, ends) if m >= starts]
     every = max(1, math.ceil(len(months) / 6))
     return [
-        Tick(x=_day_x(month, starts, span), label=f"{month:%b %y}")
+        Tick(x=_day_x(month, starts, span), label=dateformat.format(month, "M y"))
         for index, month in enumerate(months)
         if index % every == 0
     ]

@@ -10,10 +10,11 @@ delayed, a unit of the chosen bearer…), shown beside the field concerned.
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.access.choices import ConstraintCategory, ConstraintSubcategory, category_of
 from pourparler.access.models import (
@@ -31,10 +32,16 @@ from pourparler.dialogue.models import Interaction
 from pourparler.geo.models import AdminArea
 from pourparler.ui.formfields import model_choice
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
-def _when_field(label: str = "When") -> forms.DateTimeField:
+WHEN = _("When")
+
+
+def _when_field(label: StrOrPromise = WHEN) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -59,7 +66,7 @@ class InteractionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         when = timezone.localtime(obj.occurred_at)
         place = f", {obj.place_name}" if obj.place_name else ""
-        return f"{when:%d %b %Y}: {obj.get_kind_display()}{place}"
+        return f"{dateformat.format(when, 'd M Y')}: {obj.get_kind_display()}{place}"
 
 
 class PassageChoiceField(forms.ModelChoiceField):
@@ -75,11 +82,11 @@ class AccessRecordForm(forms.ModelForm):
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the record.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the record."),
     )
     # (legend, field names): how the shared form template groups the fields.
-    fieldsets: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
+    fieldsets: ClassVar[tuple[tuple[StrOrPromise, tuple[str, ...]], ...]] = ()
     # Many-to-many fields handed to the service separately from the plain values.
     link_fields: ClassVar[tuple[str, ...]] = ("restricted_to",)
 
@@ -94,12 +101,12 @@ class AccessRecordForm(forms.ModelForm):
         compartment.queryset = delegations
         compartment.required = True
         compartment.empty_label = None
-        compartment.label = "Delegation"
+        compartment.label = _("Delegation")
         model_choice(self.fields, "restricted_to").queryset = staff_of(writable)
-        self.fields["restricted"].label = "Restrict to named colleagues"
+        self.fields["restricted"].label = _("Restrict to named colleagues")
         if "admin_area" in self.fields:
             model_choice(self.fields, "admin_area").queryset = AdminArea.objects.visible_to(user)
-            self.fields["admin_area"].label = "Administrative area"
+            self.fields["admin_area"].label = _("Administrative area")
         if "bearer" in self.fields:
             model_choice(self.fields, "bearer").queryset = WeaponBearer.objects.visible_to(user)
         if "unit" in self.fields:
@@ -109,7 +116,7 @@ class AccessRecordForm(forms.ModelForm):
                 .select_related("bearer")
                 .order_by("bearer__name", "name"),
                 required=False,
-                label="Unit",
+                label=_("Unit"),
                 help_text=self.fields["unit"].help_text,
             )
         if not self.is_bound and self.instance._state.adding and len(writable) == 1:
@@ -135,15 +142,29 @@ class AccessRecordForm(forms.ModelForm):
 
 
 PLACE_FIELDS = ("place_name", "admin_area", "latitude", "longitude")
-CONFIDENTIALITY = ("Confidentiality", ("restricted", "restricted_to"))
+# Labels of model fields that have no verbose name of their own (a verbose name would
+# need a migration): the forms name them, translated.
+LABELS = {
+    "bearer": _("Bearer"),
+    "status": _("Status"),
+    "note": _("Note"),
+    "outcome": _("Outcome"),
+    "category": _("Category"),
+    "kind": _("Kind"),
+    "severity": _("Severity"),
+    "description": _("Description"),
+    "latitude": _("Latitude"),
+    "longitude": _("Longitude"),
+}
+CONFIDENTIALITY = (_("Confidentiality"), ("restricted", "restricted_to"))
 
 
 class AcceptanceForm(AccessRecordForm):
     """Record how far a bearer accepts our offer of services, and what showed it."""
 
     fieldsets = (
-        ("The assessment", ("compartment", "bearer", "status", "assessed_on", "interaction")),
-        ("Why we read it so", ("note",)),
+        (_("The assessment"), ("compartment", "bearer", "status", "assessed_on", "interaction")),
+        (_("Why we read it so"), ("note",)),
         CONFIDENTIALITY,
     )
 
@@ -159,7 +180,11 @@ class AcceptanceForm(AccessRecordForm):
             "restricted",
             "restricted_to",
         ]
-        labels = {"assessed_on": "Seen on", "interaction": "Shown by the interaction"}
+        labels = {
+            **LABELS,
+            "assessed_on": _("Seen on"),
+            "interaction": _("Shown by the interaction"),
+        }
         widgets = {"assessed_on": _day_widget(), "note": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -175,8 +200,8 @@ class AcceptanceForm(AccessRecordForm):
         self.fields["interaction"] = InteractionChoiceField(
             queryset=interactions.order_by("-occurred_at"),
             required=False,
-            label="Shown by the interaction",
-            help_text="The contact that showed it, if there was one (about this bearer).",
+            label=_("Shown by the interaction"),
+            help_text=_("The contact that showed it, if there was one (about this bearer)."),
         )
 
     def _bearer_id(self) -> str | None:
@@ -196,9 +221,9 @@ class PassageForm(AccessRecordForm):
 
     occurred_at = _when_field()
     fieldsets = (
-        ("The checkpoint", ("compartment", "place_name", "bearer", "unit", *PLACE_FIELDS[1:])),
+        (_("The checkpoint"), ("compartment", "place_name", "bearer", "unit", *PLACE_FIELDS[1:])),
         (
-            "The passage",
+            _("The passage"),
             ("occurred_at", "outcome", "delay_minutes", "team_size", "vehicle_count", "note"),
         ),
         CONFIDENTIALITY,
@@ -224,10 +249,11 @@ class PassageForm(AccessRecordForm):
             "restricted_to",
         ]
         labels = {
-            "bearer": "Whose checkpoint",
-            "delay_minutes": "Delay (minutes)",
-            "team_size": "Staff in the team",
-            "vehicle_count": "Vehicles",
+            **LABELS,
+            "bearer": _("Whose checkpoint"),
+            "delay_minutes": _("Delay (minutes)"),
+            "team_size": _("Staff in the team"),
+            "vehicle_count": _("Vehicles"),
         }
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
@@ -243,7 +269,7 @@ class SubcategoryField(forms.ChoiceField):
     """The finer kind of constraint, grouped under its category."""
 
     def __init__(self, **kwargs: Any) -> None:
-        groups: list[tuple[str, Any]] = [("", "—")]
+        groups: list[tuple[Any, Any]] = [("", "—")]
         for category in ConstraintCategory:
             subs = [
                 (sub.value, sub.label)
@@ -251,7 +277,7 @@ class SubcategoryField(forms.ChoiceField):
                 if category_of(sub.value) == category.value
             ]
             if subs:
-                groups.append((str(category.label), subs))
+                groups.append((category.label, subs))
         super().__init__(choices=groups, required=False, **kwargs)
 
 
@@ -259,15 +285,15 @@ class ConstraintForm(AccessRecordForm):
     """Record a constraint on our access, in its category."""
 
     subcategory = SubcategoryField(
-        label="Kind", help_text="Optional; it must belong to the category chosen."
+        label=_("Kind"), help_text=_("Optional; it must belong to the category chosen.")
     )
     fieldsets = (
         (
-            "The constraint",
+            _("The constraint"),
             ("compartment", "category", "subcategory", "occurred_on", "ended_on", "effect"),
         ),
-        ("Where and who", (*PLACE_FIELDS, "bearer", "unit")),
-        ("What happened", ("description",)),
+        (_("Where and who"), (*PLACE_FIELDS, "bearer", "unit")),
+        (_("What happened"), ("description",)),
         CONFIDENTIALITY,
     )
 
@@ -291,10 +317,11 @@ class ConstraintForm(AccessRecordForm):
             "restricted_to",
         ]
         labels = {
-            "occurred_on": "From",
-            "ended_on": "Until",
-            "effect": "Effect on our operations",
-            "bearer": "Imposed by",
+            **LABELS,
+            "occurred_on": _("From"),
+            "ended_on": _("Until"),
+            "effect": _("Effect on our operations"),
+            "bearer": _("Imposed by"),
         }
         widgets = {
             "occurred_on": _day_widget(),
@@ -310,11 +337,11 @@ class IncidentForm(AccessRecordForm):
     link_fields = ("restricted_to", "bearers")
     fieldsets = (
         (
-            "The incident",
+            _("The incident"),
             ("compartment", "occurred_at", "kind", "severity", "staff_affected", "passage"),
         ),
-        ("Where and who", (*PLACE_FIELDS, "bearers")),
-        ("What happened", ("description",)),
+        (_("Where and who"), (*PLACE_FIELDS, "bearers")),
+        (_("What happened"), ("description",)),
         CONFIDENTIALITY,
     )
 
@@ -336,7 +363,11 @@ class IncidentForm(AccessRecordForm):
             "restricted",
             "restricted_to",
         ]
-        labels = {"bearers": "Bearers involved", "staff_affected": "Staff affected"}
+        labels = {
+            **LABELS,
+            "bearers": _("Bearers involved"),
+            "staff_affected": _("Staff affected"),
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -349,8 +380,8 @@ class IncidentForm(AccessRecordForm):
             .select_related("bearer")
             .order_by("-occurred_at"),
             required=False,
-            label="At the checkpoint passage",
-            help_text="Only passages whose outcome was an incident.",
+            label=_("At the checkpoint passage"),
+            help_text=_("Only passages whose outcome was an incident."),
         )
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault(

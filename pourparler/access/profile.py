@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from pourparler.access import figures
 from pourparler.access.choices import PassageOutcome
@@ -50,11 +51,14 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
         .order_by("-occurred_at")[:limit]
     )
     for passage in stopped:
-        tags = (f"{passage.delay_minutes} min",) if passage.delay_minutes else ()
+        tags = (
+            (gettext("%(n)s min") % {"n": passage.delay_minutes},) if passage.delay_minutes else ()
+        )
         entries.append(
             TimelineEntry(
                 when=passage.occurred_at,
-                kind=f"Checkpoint: {passage.get_outcome_display().lower()}",
+                kind=gettext("Checkpoint: %(outcome)s")
+                % {"outcome": passage.get_outcome_display().lower()},
                 title=passage.place_name,
                 url=record_url(passage),
                 record=passage,
@@ -66,7 +70,8 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
         entries.append(
             TimelineEntry(
                 when=incident.occurred_at,
-                kind=f"Security incident: {incident.get_kind_display().lower()}",
+                kind=gettext("Security incident: %(kind)s")
+                % {"kind": incident.get_kind_display().lower()},
                 title=incident.place_name,
                 url=record_url(incident),
                 record=incident,
@@ -79,7 +84,8 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
             entries.append(
                 TimelineEntry(
                     when=assessment.assessed_on,
-                    kind=f"Acceptance: {assessment.get_status_display().lower()}",
+                    kind=gettext("Acceptance: %(status)s")
+                    % {"status": assessment.get_status_display().lower()},
                     title="",
                     url=record_url(assessment),
                     record=assessment,
@@ -128,7 +134,8 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
     return [
         TimelineEntry(
             when=reading.assessed_on,
-            kind=f"Acceptance: {reading.get_status_display().lower()}",
+            kind=gettext("Acceptance: %(status)s")
+            % {"status": reading.get_status_display().lower()},
             title=reading.bearer.name,
             url=record_url(reading),
             record=reading,

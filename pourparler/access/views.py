@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,8 @@ from django.forms import Textarea
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pourparler.access import figures
@@ -76,6 +78,9 @@ from pourparler.core.models import Delegation, Record
 from pourparler.ui.editing import delete_or_explain, save_edit
 from pourparler.ui.paging import page_of, query_without_page
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NAV = "access"
 
 
@@ -84,7 +89,7 @@ class ChoiceFilter:
     """A list filter on one field with a closed list of values."""
 
     param: str
-    label: str
+    label: StrOrPromise
     field: str
     choices: list[tuple[str, Any]]
 
@@ -96,10 +101,18 @@ class RecordKind:
     model: type[Record]
     name: str  # URL names are <name>_list, <name>_detail, <name>_create…
     template: str  # templates are access/<template>_list.html, access/<template>_detail.html
-    label: str
-    # The label with its article, for "Record a checkpoint passage", "Record an…".
-    a_label: str
-    plural: str
+    # What the pages and messages call it (translated when shown): the label, the list's
+    # heading, the buttons and headings of the form, the link back to the list, and the
+    # messages once a record is recorded, saved or deleted.
+    label: StrOrPromise
+    plural: StrOrPromise
+    record_label: StrOrPromise
+    edit_label: StrOrPromise
+    submit_label: StrOrPromise
+    all_label: StrOrPromise
+    recorded: StrOrPromise
+    saved: StrOrPromise
+    deleted: StrOrPromise
     visible: Callable[[Any, Action], RestrictedQuerySet[Any]]
     form: type[AccessRecordForm]
     record: Callable[..., Any]
@@ -128,9 +141,15 @@ ACCEPTANCE = RecordKind(
     model=AcceptanceAssessment,
     name="acceptance",
     template="acceptance",
-    label="acceptance assessment",
-    a_label="an acceptance assessment",
-    plural="Acceptance of the offer of services",
+    label=_("acceptance assessment"),
+    plural=_("Acceptance of the offer of services"),
+    record_label=_("Record an acceptance assessment"),
+    edit_label=_("Edit acceptance assessment"),
+    submit_label=_("Record acceptance assessment"),
+    all_label=_("all acceptance of the offer of services"),
+    recorded=_("The acceptance assessment is recorded."),
+    saved=_("The acceptance assessment is saved."),
+    deleted=_("The acceptance assessment is deleted. An administrator can restore it."),
     visible=acceptance_visible_to,
     form=AcceptanceForm,
     record=do_record_acceptance,
@@ -138,16 +157,22 @@ ACCEPTANCE = RecordKind(
     delete=do_delete_acceptance,
     day="assessed_on",
     related=("compartment", "bearer", "interaction"),
-    choice_filters=(ChoiceFilter("status", "Status", "status", AcceptanceStatus.choices),),
+    choice_filters=(ChoiceFilter("status", _("Status"), "status", AcceptanceStatus.choices),),
     order=("-assessed_on", "-created_at"),
 )
 PASSAGE = RecordKind(
     model=CheckpointPassage,
     name="passage",
     template="passage",
-    label="checkpoint passage",
-    a_label="a checkpoint passage",
-    plural="Checkpoint passages",
+    label=_("checkpoint passage"),
+    plural=_("Checkpoint passages"),
+    record_label=_("Record a checkpoint passage"),
+    edit_label=_("Edit checkpoint passage"),
+    submit_label=_("Record checkpoint passage"),
+    all_label=_("all checkpoint passages"),
+    recorded=_("The checkpoint passage is recorded."),
+    saved=_("The checkpoint passage is saved."),
+    deleted=_("The checkpoint passage is deleted. An administrator can restore it."),
     visible=passages_visible_to,
     form=PassageForm,
     record=do_record_passage,
@@ -158,9 +183,9 @@ PASSAGE = RecordKind(
     choice_filters=(
         ChoiceFilter(
             "outcome",
-            "Outcome",
+            _("Outcome"),
             "outcome",
-            [*PassageOutcome.choices, ("stopped", "Stopped (any but passed)")],
+            [*PassageOutcome.choices, ("stopped", _("Stopped (any but passed)"))],
         ),
     ),
     order=("-occurred_at",),
@@ -169,9 +194,15 @@ CONSTRAINT = RecordKind(
     model=AccessConstraint,
     name="access_constraint",
     template="constraint",
-    label="access constraint",
-    a_label="an access constraint",
-    plural="Access constraints",
+    label=_("access constraint"),
+    plural=_("Access constraints"),
+    record_label=_("Record an access constraint"),
+    edit_label=_("Edit access constraint"),
+    submit_label=_("Record access constraint"),
+    all_label=_("all access constraints"),
+    recorded=_("The access constraint is recorded."),
+    saved=_("The access constraint is saved."),
+    deleted=_("The access constraint is deleted. An administrator can restore it."),
     visible=constraints_visible_to,
     form=ConstraintForm,
     record=do_record_constraint,
@@ -180,8 +211,8 @@ CONSTRAINT = RecordKind(
     day="occurred_on",
     related=("compartment", "bearer", "unit", "admin_area"),
     choice_filters=(
-        ChoiceFilter("category", "Category", "category", ConstraintCategory.choices),
-        ChoiceFilter("effect", "Effect", "effect", ConstraintEffect.choices),
+        ChoiceFilter("category", _("Category"), "category", ConstraintCategory.choices),
+        ChoiceFilter("effect", _("Effect"), "effect", ConstraintEffect.choices),
     ),
     order=("-occurred_on", "-created_at"),
 )
@@ -189,9 +220,15 @@ INCIDENT = RecordKind(
     model=SecurityIncident,
     name="security_incident",
     template="incident",
-    label="security incident",
-    a_label="a security incident",
-    plural="Security incidents",
+    label=_("security incident"),
+    plural=_("Security incidents"),
+    record_label=_("Record a security incident"),
+    edit_label=_("Edit security incident"),
+    submit_label=_("Record security incident"),
+    all_label=_("all security incidents"),
+    recorded=_("The security incident is recorded."),
+    saved=_("The security incident is saved."),
+    deleted=_("The security incident is deleted. An administrator can restore it."),
     visible=incidents_visible_to,
     form=IncidentForm,
     record=do_record_incident,
@@ -201,8 +238,8 @@ INCIDENT = RecordKind(
     bearer_lookup="bearers",
     related=("compartment", "admin_area", "passage"),
     choice_filters=(
-        ChoiceFilter("kind", "Kind", "kind", IncidentKind.choices),
-        ChoiceFilter("severity", "Severity", "severity", Severity.choices),
+        ChoiceFilter("kind", _("Kind"), "kind", IncidentKind.choices),
+        ChoiceFilter("severity", _("Severity"), "severity", Severity.choices),
     ),
     order=("-occurred_at",),
 )
@@ -376,7 +413,7 @@ def _detail(
     return render(request, f"access/{kind.template}_detail.html", context)
 
 
-def _fieldsets(form: AccessRecordForm) -> list[tuple[str, list[dict[str, Any]]]]:
+def _fieldsets(form: AccessRecordForm) -> list[tuple[StrOrPromise, list[dict[str, Any]]]]:
     """Group a form's fields as it says, long text spanning the whole row."""
     return [
         (
@@ -425,7 +462,7 @@ def _create(request: AuthedRequest, kind: RecordKind) -> HttpResponse:
     form = kind.form(request.POST or None, user=user, initial=_initial_from_query(request, kind))
     if request.method == "POST" and form.is_valid():
         record = kind.record(actor=user, **form.changes(), **form.links())
-        messages.success(request, f"The {kind.label} is recorded.")
+        messages.success(request, str(kind.recorded))
         return redirect(kind.url("detail"), pk=record.pk)
     context = {
         "nav": NAV,
@@ -443,7 +480,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)
 
 
@@ -494,7 +531,7 @@ def _edit(request: AuthedRequest, kind: RecordKind, pk: str) -> HttpResponse:
     user = request.user
     record = get_visible_or_404(kind.queryset(user), user, pk)
     if not _can_change(kind, user, record):
-        raise PermissionDenied(f"You may read this {kind.label} but not change it.")
+        raise PermissionDenied(f"You may read this {kind.name} record but not change it.")
     form = kind.form(request.POST or None, instance=record, user=user)
     if request.method == "GET":
         # The form shows the confidential text: opening it is a read.
@@ -507,8 +544,8 @@ def _edit(request: AuthedRequest, kind: RecordKind, pk: str) -> HttpResponse:
             record, actor=user, expected_version=version, changes=form.changes(), **form.links()
         ),
         compare=lambda current: _conflict_rows(form, current, user),
-        what=kind.label,
-        saved=f"The {kind.label} is saved.",
+        what=str(kind.label),
+        saved=str(kind.saved),
         saved_to=reverse(kind.url("detail"), args=[record.pk]),
         gone_to=reverse(kind.url("list")),
     )
@@ -533,8 +570,8 @@ def _delete(request: AuthedRequest, kind: RecordKind, pk: str) -> HttpResponse:
     return delete_or_explain(
         request,
         delete=lambda version: kind.delete(record, actor=user, expected_version=version),
-        what=kind.label,
-        deleted=f"The {kind.label} is deleted. An administrator can restore it.",
+        what=str(kind.label),
+        deleted=str(kind.deleted),
         stale_to=reverse(kind.url("detail"), args=[record.pk]),
         done_to=reverse(kind.url("list")),
     )
@@ -581,12 +618,13 @@ def _pages(
         return _delete(request, kind, pk)
 
     pages = (list_page, detail_page, create_page, edit_page, delete_page)
+    noun = kind.name.replace("_", " ")
     docs = (
-        f"List {kind.plural.lower()}, newest first, with filters.",
-        f"Show one {kind.label}.",
-        f"Record {kind.a_label}.",
-        f"Edit {kind.a_label}; a stale edit is refused and both versions are shown.",
-        f"Put a tombstone on {kind.a_label} (a POST naming its version).",
+        f"List the {noun} records, newest first, with filters.",
+        f"Show one {noun} record.",
+        f"Record a {noun}.",
+        f"Edit a {noun}; a stale edit is refused and both versions are shown.",
+        f"Put a tombstone on a {noun} (a POST naming its version).",
     )
     for page, action, doc in zip(
         pages, ("list", "detail", "create", "edit", "delete"), docs, strict=True

@@ -34,6 +34,7 @@ APPS_DONE: dict[str, str] = {
     "people": "helper A",
     "negotiation": "helper E",
     "engagement": "helper D",
+    "access": "helper C",
 }
 
 APPS_WITH_TEMPLATES = sorted(p.parent.name for p in PACKAGE.glob("*/templates"))

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.audit import record_read
@@ -75,16 +76,18 @@ def law_section(user: Any, bearer: WeaponBearer | None) -> LawSection:
     assistant = _law_assistant()
     if assistant is None:
         return LawSection(
-            available=False, note="The applicable-law assistant is not installed here."
+            available=False, note=gettext("The applicable-law assistant is not installed here.")
         )
     if bearer is None:
-        return LawSection(available=True, note="No current post with a bearer you can see.")
+        return LawSection(
+            available=True, note=gettext("No current post with a bearer you can see.")
+        )
     facts = assistant.facts_for_bearer(user, bearer)
     if facts is None:
         return LawSection(
             available=True,
             bearer=bearer,
-            note="The records do not say enough about this bearer to answer.",
+            note=gettext("The records do not say enough about this bearer to answer."),
         )
     return LawSection(available=True, answer=assistant.applicable_law(facts), bearer=bearer)
 

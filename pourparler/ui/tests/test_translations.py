@@ -34,6 +34,7 @@ APPS_DONE: dict[str, str] = {
     "people": "helper A",
     "negotiation": "helper E",
     "engagement": "helper D",
+    "briefs": "helper D",
     "access": "helper C",
 }
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.core.access import clearance_for
 from pourparler.core.models import Delegation, User
@@ -19,14 +20,14 @@ from pourparler.ui.formfields import label_staff_by_name, model_choice
 class HandoverForm(forms.Form):
     """Prepare a handover: who leaves, who takes over, from when, with what advice."""
 
-    outgoing = forms.ModelChoiceField(queryset=User.objects.none(), label="Outgoing delegate")
-    successor = forms.ModelChoiceField(queryset=User.objects.none())
+    outgoing = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Outgoing delegate"))
+    successor = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Successor"))
     effective_on = forms.DateField(
-        label="Last day of the outgoing delegate",
+        label=_("Last day of the outgoing delegate"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
-        label="Advice for the successor",
+        label=_("Advice for the successor"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -37,7 +38,9 @@ class HandoverForm(forms.Form):
         mine = clearance.write_compartments if clearance else frozenset()
         delegations = Delegation.objects.visible_to(user).filter(pk__in=mine)
         # Made here, from the delegations the user may write to, and put first.
-        self.fields["delegation"] = forms.ModelChoiceField(queryset=delegations)
+        self.fields["delegation"] = forms.ModelChoiceField(
+            queryset=delegations, label=_("Delegation")
+        )
         self.order_fields(["delegation", "outgoing", "successor", "effective_on", "note"])
         heads = heads_now(user)
         heads_of = [d.pk for d in delegations if d.pk in heads]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from pourparler.core.fields import EncryptedTextField
 from pourparler.core.models import Record
 from pourparler.handover.choices import HandoverState
+
+# What a done handover passed, by the kind its ``passed`` counts are stored under (kept
+# in English in the database and exports); the pages show the label in the reader's language.
+PASSED_LABELS: dict[str, Any] = {
+    "relationships": _("relationships"),
+    "follow-ups": _("follow-ups"),
+    "concern follow-ups": _("concern follow-ups"),
+    "negotiation files": _("negotiation files"),
+    "postings ended": _("postings ended"),
+    "grants ended": _("grants ended"),
+}
 
 
 class Handover(Record):
@@ -61,6 +72,11 @@ class Handover(Record):
             f"Handover from {self.outgoing.display_name()} to {self.successor.display_name()}"
             f" ({self.effective_on:%Y-%m-%d})"
         )
+
+    @property
+    def passed_rows(self) -> list[tuple[str, int]]:
+        """What the act passed on, as (kind in the reader's language, count)."""
+        return [(str(PASSED_LABELS.get(kind, kind)), n) for kind, n in (self.passed or {}).items()]
 
     @property
     def is_done(self) -> bool:

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pourparler.concerns.models import ConcernFollowUp
 from pourparler.core import audit
@@ -84,16 +85,21 @@ def _check(
             "Only the outgoing delegate or the head of their delegation may hand over."
         )
     if successor.pk == outgoing.pk:
-        raise HandoverRefused("The successor must be someone other than the outgoing delegate.")
+        raise HandoverRefused(
+            gettext("The successor must be someone other than the outgoing delegate.")
+        )
     if not Membership.objects.alive().filter(user=outgoing, delegation_id=delegation_id).exists():
-        raise HandoverRefused("The outgoing delegate was never posted in this delegation.")
+        raise HandoverRefused(gettext("The outgoing delegate was never posted in this delegation."))
     today = timezone.localdate()
     if not is_posted(successor, delegation_id, today) or not is_posted(
         successor, delegation_id, max(today, effective_on + datetime.timedelta(days=1))
     ):
         raise HandoverRefused(
-            f"{successor.display_name()} has no current posting in this delegation that "
-            "runs past the effective date: ask an administrator to post them first."
+            gettext(
+                "%(name)s has no current posting in this delegation that runs past the "
+                "effective date: ask an administrator to post them first."
+            )
+            % {"name": successor.display_name()}
         )
 
 
@@ -124,7 +130,7 @@ def do_prepare_handover(
 def do_cancel_handover(handover: Handover, *, actor: User, expected_version: int) -> Handover:
     """Drop a draft handover (a handover done stays: it is the record of the act)."""
     if handover.is_done:
-        raise HandoverRefused("A handover that was done cannot be cancelled.")
+        raise HandoverRefused(gettext("A handover that was done cannot be cancelled."))
     if not may_hand_over(actor, handover.outgoing, handover.delegation_id):
         raise PermissionDenied(
             "Only the outgoing delegate or the head of their delegation may hand over."
@@ -230,11 +236,11 @@ def do_hand_over(handover: Handover, *, actor: User, expected_version: int) -> H
     and end their posting in the delegation on the effective date, in one act."""
     current = Handover.objects.alive().select_for_update().filter(pk=handover.pk).first()
     if current is None:
-        raise HandoverRefused("This handover was cancelled.")
+        raise HandoverRefused(gettext("This handover was cancelled."))
     if current.version != expected_version:
         raise EditConflict(current, {"state": HandoverState.DONE})
     if current.is_done:
-        raise HandoverRefused("This handover was already done.")
+        raise HandoverRefused(gettext("This handover was already done."))
     outgoing, successor = current.outgoing, current.successor
     _check(actor, current.delegation_id, outgoing, successor, current.effective_on)
     passing = to_pass(current, actor, "change")
@@ -310,15 +316,17 @@ def do_link_introduction(
     require_visible(Handover, [handover], actor)
     [interaction] = require_visible(Interaction, [interaction], actor)
     if interaction.compartment_id != handover.compartment_id:
-        raise HandoverRefused("The introduction must be a contact of the same delegation.")
+        raise HandoverRefused(gettext("The introduction must be a contact of the same delegation."))
     ours = set(interaction.our_participants.values_list("pk", flat=True))
     if not {handover.outgoing_id, handover.successor_id} <= ours:
         raise HandoverRefused(
-            "A joint introduction has both the outgoing delegate and the successor among "
-            "our participants."
+            gettext(
+                "A joint introduction has both the outgoing delegate and the successor among "
+                "our participants."
+            )
         )
     if Introduction.objects.alive().filter(handover=handover, interaction=interaction).exists():
-        raise HandoverRefused("This contact is already recorded as an introduction.")
+        raise HandoverRefused(gettext("This contact is already recorded as an introduction."))
     introduction = Introduction(
         handover=handover, interaction=interaction, compartment_id=handover.compartment_id
     )

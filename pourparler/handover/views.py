@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pourparler.briefs.pdf import pdf_response, render_pdf
@@ -74,7 +75,7 @@ def handover_create(request: AuthedRequest) -> HttpResponse:
         except (HandoverRefused, PermissionDenied) as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.info(request, "Check what will pass, then confirm the handover.")
+            messages.info(request, gettext("Check what will pass, then confirm the handover."))
             return redirect("handover_detail", pk=handover.pk)
     return render(request, "handover/handover_form.html", {"nav": NAV, "form": form})
 
@@ -120,14 +121,16 @@ def handover_confirm(request: AuthedRequest, pk: str) -> HttpResponse:
     except EditConflict:
         messages.error(
             request,
-            "The handover changed since you opened it; nothing was passed. Check it again.",
+            gettext(
+                "The handover changed since you opened it; nothing was passed. Check it again."
+            ),
         )
         context = _detail_context(user, get_visible_or_404(_handovers(user), user, handover.pk))
         return render(request, "handover/handover_detail.html", context, status=409)
     except HandoverRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("handover_detail", pk=handover.pk)
-    messages.success(request, "Handover done.")
+    messages.success(request, gettext("Handover done."))
     if Handover.objects.visible_to(user).filter(pk=handover.pk).exists():
         return redirect("handover_detail", pk=handover.pk)
     return redirect("handover_list")
@@ -145,9 +148,9 @@ def handover_cancel(request: AuthedRequest, pk: str) -> HttpResponse:
     try:
         do_cancel_handover(handover, actor=user, expected_version=version)
     except (EditConflict, RecordGone, HandoverRefused):
-        messages.error(request, "The handover changed since you opened it; it was kept.")
+        messages.error(request, gettext("The handover changed since you opened it; it was kept."))
         return redirect("handover_detail", pk=handover.pk)
-    messages.success(request, "Draft handover dropped.")
+    messages.success(request, gettext("Draft handover dropped."))
     return redirect("handover_list")
 
 
@@ -162,7 +165,7 @@ def introduction_link(request: AuthedRequest, pk: str) -> HttpResponse:
     except HandoverRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Introduction recorded.")
+        messages.success(request, gettext("Introduction recorded."))
     return redirect("handover_detail", pk=handover.pk)
 
 

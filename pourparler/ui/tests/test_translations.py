@@ -33,6 +33,7 @@ APPS_DONE: dict[str, str] = {
     "bearers": "helper A",
     "people": "helper A",
     "negotiation": "helper E",
+    "handover": "helper E",
     "engagement": "helper D",
     "briefs": "helper D",
     "access": "helper C",

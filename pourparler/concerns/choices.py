@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConcernStatus(models.TextChoices):
@@ -21,12 +22,13 @@ class ConcernStatus(models.TextChoices):
     ``concerns.services`` for the transitions allowed.
     """
 
-    OPEN = "open", _("Open")
-    RAISED = "raised", _("Raised")
-    RESPONDED = "responded", _("Responded")
-    ADDRESSED = "addressed", _("Addressed")
-    PERSISTING = "persisting", _("Persisting")
-    CLOSED = "closed", _("Closed")
+    # In context: a concern's status agrees with the word "concern" in other languages.
+    OPEN = "open", pgettext_lazy("concern status", "Open")
+    RAISED = "raised", pgettext_lazy("concern status", "Raised")
+    RESPONDED = "responded", pgettext_lazy("concern status", "Responded")
+    ADDRESSED = "addressed", pgettext_lazy("concern status", "Addressed")
+    PERSISTING = "persisting", pgettext_lazy("concern status", "Persisting")
+    CLOSED = "closed", pgettext_lazy("concern status", "Closed")
 
 
 class ApplicableLaw(models.TextChoices):

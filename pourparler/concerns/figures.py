@@ -33,37 +33,49 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import WeaponBearer
 from pourparler.concerns.choices import ConcernStatus
 from pourparler.concerns.models import Concern
 from pourparler.dialogue.models import Topic
 
-PERIODS = (("quarter", "Quarter"), ("year", "Year"))
+PERIODS = (("quarter", _("Quarter")), ("year", _("Year")))
 NOT_RAISED = "not_raised"
 
 # What each figure means, as the figures page explains it.
-EXPLANATIONS: tuple[tuple[str, str], ...] = (
+# Lazy texts: the page shows them in the reader's language.
+EXPLANATIONS: tuple[tuple[Any, Any], ...] = (
     (
-        "Time to first representation",
-        "Median number of days from opening a concern to its first representation to the "
-        "bearer, over the concerns raised. Short is good: we take up what we learn.",
+        _("Time to first representation"),
+        _(
+            "Median number of days from opening a concern to its first representation to the "
+            "bearer, over the concerns raised. Short is good: we take up what we learn."
+        ),
     ),
     (
-        "Response rate",
-        "Share of the raised concerns to which the bearer responded at all (acknowledged, "
-        "denied, announced an investigation or measures…). Silence noted after the time "
-        "given does not count.",
+        _("Response rate"),
+        _(
+            "Share of the raised concerns to which the bearer responded at all (acknowledged, "
+            "denied, announced an investigation or measures…). Silence noted after the time "
+            "given does not count."
+        ),
     ),
     (
-        "Share addressed",
-        "Share of the raised concerns now marked addressed: the bearer took measures that "
-        "answer the concern. A concern that recurred is persisting, not addressed.",
+        _("Share addressed"),
+        _(
+            "Share of the raised concerns now marked addressed: the bearer took measures that "
+            "answer the concern. A concern that recurred is persisting, not addressed."
+        ),
     ),
     (
-        "Time to address",
-        "Median number of days from the first representation to the day the concern was "
-        "marked addressed, over the concerns now addressed.",
+        _("Time to address"),
+        _(
+            "Median number of days from the first representation to the day the concern was "
+            "marked addressed, over the concerns now addressed."
+        ),
     ),
 )
 
@@ -165,9 +177,9 @@ def _rows(visible: Any) -> list[ConcernRow]:
     ]
 
 
-def outcome(user: Any, concerns: Any = None, *, label: str = "All concerns") -> Outcome:
+def outcome(user: Any, concerns: Any = None, *, label: str | None = None) -> Outcome:
     """Return the figures of the concerns the user may see (within ``concerns`` if given)."""
-    total = Outcome(key="all", label=label)
+    total = Outcome(key="all", label=gettext("All concerns") if label is None else label)
     for row in _rows(_visible(user, concerns)):
         total.add(row)
     return total
@@ -197,7 +209,7 @@ def outcome_figures(user: Any, concerns: Any = None, *, period: str = "quarter")
     visible = _visible(user, concerns)
     rows = _rows(visible)
     period = period if period in dict(PERIODS) else "quarter"
-    overall = Outcome(key="all", label="All concerns")
+    overall = Outcome(key="all", label=gettext("All concerns"))
     for row in rows:
         overall.add(row)
 
@@ -237,7 +249,7 @@ def outcome_figures(user: Any, concerns: Any = None, *, period: str = "quarter")
         lambda row: [
             (row.raised_level, str(level_labels[row.raised_level]))
             if row.raised_level
-            else (NOT_RAISED, "Not raised yet")
+            else (NOT_RAISED, gettext("Not raised yet"))
         ],
     )
     by_level = [level_groups[v] for v in [*Level.values, NOT_RAISED] if v in level_groups]

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.concerns.choices import (
@@ -52,7 +54,8 @@ class InteractionChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         place = f", {obj.place_name}" if obj.place_name else ""
-        return f"{obj.occurred_at:%d %b %Y} · {obj.get_kind_display()}{place}"
+        when = formats.date_format(timezone.localtime(obj.occurred_at), "j M Y")
+        return f"{when} · {obj.get_kind_display()}{place}"
 
 
 class ServiceErrors:
@@ -92,8 +95,8 @@ class ConcernForm(ServiceErrors, forms.ModelForm):
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the concern and all under it.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the concern and all under it."),
     )
 
     class Meta:
@@ -119,19 +122,23 @@ class ConcernForm(ServiceErrors, forms.ModelForm):
             "restricted_to",
         ]
         labels = {
-            "compartment": "Delegation",
-            "summary": "Concern",
-            "occurred_on": "When it happened",
-            "date_precision": "Known to the",
-            "opened_on": "Opened on",
-            "bearers": "Bearer alleged responsible",
-            "unit": "Unit alleged responsible",
-            "legal_framework": "Applicable law",
-            "rule": "Rule at stake",
-            "place_name": "Place",
-            "admin_area": "Administrative area",
-            "description": "What happened",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "summary": _("Concern"),
+            "occurred_on": _("When it happened"),
+            "date_precision": _("Known to the"),
+            "opened_on": _("Opened on"),
+            "bearers": _("Bearer alleged responsible"),
+            "unit": _("Unit alleged responsible"),
+            "legal_framework": _("Applicable law"),
+            "rule": _("Rule at stake"),
+            "place_name": _("Place"),
+            "admin_area": _("Administrative area"),
+            "description": _("What happened"),
+            "category": _("Category"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "confidentiality": _("Confidentiality"),
+            "restricted": _("Restrict to named colleagues"),
         }
         widgets = {
             "occurred_on": _date_widget(),
@@ -156,7 +163,7 @@ class ConcernForm(ServiceErrors, forms.ModelForm):
             .select_related("bearer")
             .order_by("bearer__name", "name"),
             required=False,
-            label="Unit alleged responsible",
+            label=_("Unit alleged responsible"),
             help_text=fields["unit"].help_text,
         )
         fields["category"].queryset = Topic.objects.visible_to(user)
@@ -174,7 +181,7 @@ class ConcernForm(ServiceErrors, forms.ModelForm):
         unit = data.get("unit")
         bearers = data.get("bearers") or []
         if unit is not None and bearers and unit.bearer_id not in {b.pk for b in bearers}:
-            self.add_error("unit", "This unit belongs to none of the bearers named.")
+            self.add_error("unit", gettext("This unit belongs to none of the bearers named."))
         if not data.get("restricted"):
             data["restricted_to"] = []
         return data
@@ -202,7 +209,13 @@ class SourceForm(ServiceErrors, forms.ModelForm):
     class Meta:
         model = ConcernSource
         fields = ["kind", "reliability", "credibility", "received_on", "description"]
-        labels = {"kind": "Source", "received_on": "Received on", "description": "Details"}
+        labels = {
+            "kind": _("Source"),
+            "reliability": _("Reliability"),
+            "credibility": _("Credibility"),
+            "received_on": _("Received on"),
+            "description": _("Details"),
+        }
         widgets = {
             "received_on": _date_widget(),
             "description": forms.Textarea(attrs={"rows": 2}),
@@ -213,24 +226,24 @@ class SourceEntryForm(forms.Form):
     """One source typed in with a new concern; a row left empty is ignored."""
 
     kind = forms.ChoiceField(
-        choices=[("", "—"), *SourceKind.choices], required=False, label="Source"
+        choices=[("", "—"), *SourceKind.choices], required=False, label=_("Source")
     )
     reliability = forms.ChoiceField(
         choices=SourceReliability.choices,
         initial="F",
-        label="Reliability",
+        label=_("Reliability"),
     )
     credibility = forms.ChoiceField(
         choices=InformationCredibility.choices,
         initial="6",
-        label="Credibility",
+        label=_("Credibility"),
     )
-    description = forms.CharField(required=False, label="Details")
+    description = forms.CharField(required=False, label=_("Details"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("description") and not data.get("kind"):
-            self.add_error("kind", "Say what kind of source this is.")
+            self.add_error("kind", gettext("Say what kind of source this is."))
         return data
 
 
@@ -242,7 +255,7 @@ class RepresentationForm(ServiceErrors, forms.ModelForm):
 
     wide_fields = ("content",)
 
-    made_by = StaffChoiceField(queryset=User.objects.none(), required=False, label="Made by")
+    made_by = StaffChoiceField(queryset=User.objects.none(), required=False, label=_("Made by"))
 
     class Meta:
         model = Representation
@@ -257,11 +270,13 @@ class RepresentationForm(ServiceErrors, forms.ModelForm):
             "content",
         ]
         labels = {
-            "made_on": "Made on",
-            "to_person": "To (interlocutor)",
-            "to_whom": "To (post or office)",
-            "interaction": "During the contact",
-            "content": "What we said or wrote",
+            "made_on": _("Made on"),
+            "mode": _("Mode"),
+            "level": _("Level"),
+            "to_person": _("To (interlocutor)"),
+            "to_whom": _("To (post or office)"),
+            "interaction": _("During the contact"),
+            "content": _("What we said or wrote"),
         }
         widgets = {"made_on": _date_widget(), "content": forms.Textarea(attrs={"rows": 5})}
 
@@ -282,8 +297,8 @@ class RepresentationForm(ServiceErrors, forms.ModelForm):
             .distinct()
             .order_by("-occurred_at"),
             required=False,
-            label="During the contact",
-            help_text="A recorded contact with the bearer since the concern was opened.",
+            label=_("During the contact"),
+            help_text=_("A recorded contact with the bearer since the concern was opened."),
         )
         fields["made_by"].queryset = staff_of([concern.compartment_id])
         self.keep_hidden_links("to_person", "interaction")
@@ -313,12 +328,13 @@ class ResponseForm(ServiceErrors, forms.ModelForm):
             "content",
         ]
         labels = {
-            "received_on": "Received on",
-            "kind": "Response",
-            "representation": "Answers the representation",
-            "from_person": "From (interlocutor)",
-            "from_whom": "From (post or office)",
-            "content": "What they said or wrote",
+            "received_on": _("Received on"),
+            "kind": _("Response"),
+            "mode": _("Mode"),
+            "representation": _("Answers the representation"),
+            "from_person": _("From (interlocutor)"),
+            "from_whom": _("From (post or office)"),
+            "content": _("What they said or wrote"),
         }
         widgets = {"received_on": _date_widget(), "content": forms.Textarea(attrs={"rows": 4})}
 
@@ -342,12 +358,12 @@ class StatusForm(ServiceErrors, forms.Form):
 
     wide_fields = ("note",)
 
-    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
-    changed_on = forms.DateField(label="From", widget=_date_widget())
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    changed_on = forms.DateField(label=_("From"), widget=_date_widget())
     note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the bearer did, what recurred, or why the concern is closed.",
+        help_text=_("What the bearer did, what recurred, or why the concern is closed."),
     )
 
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
@@ -368,7 +384,7 @@ class ConcernFollowUpForm(ServiceErrors, forms.ModelForm):
     class Meta:
         model = ConcernFollowUp
         fields = ["action", "owner", "due_on"]
-        labels = {"due_on": "Due"}
+        labels = {"action": _("Action"), "owner": _("Owner"), "due_on": _("Due")}
         widgets = {"due_on": _date_widget()}
 
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:

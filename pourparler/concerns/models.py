@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
@@ -183,9 +184,10 @@ class Concern(Record):
         """Say when the facts happened, no more precisely than we know it."""
         if self.date_precision == DatePrecision.YEAR:
             return f"{self.occurred_on:%Y}"
+        # Month names in the reader's language ("March 2026", "mars 2026").
         if self.date_precision == DatePrecision.MONTH:
-            return f"{self.occurred_on:%B %Y}"
-        return f"{self.occurred_on.day} {self.occurred_on:%B %Y}"
+            return date_format(self.occurred_on, "F Y")
+        return date_format(self.occurred_on, "j F Y")
 
     @property
     def is_active(self) -> bool:

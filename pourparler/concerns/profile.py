@@ -14,13 +14,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.concerns import figures
+from pourparler.concerns.choices import RepresentationMode
 from pourparler.concerns.models import ACTIVE_STATUSES, Concern, Representation, Response
 from pourparler.dialogue.models import Interaction
 from pourparler.people.models import Person
 from pourparler.ui.extensions import Panel, TimelineEntry
+
+# What a representation is called in a timeline, by its mode.
+REPRESENTATION_KIND: dict[str, Any] = {
+    RepresentationMode.ORAL: _("Oral representation"),
+    RepresentationMode.WRITTEN: _("Written representation"),
+}
 
 # How many open concerns the bearer panel lists; the rest are one click away.
 PANEL_LENGTH = 10
@@ -29,7 +38,7 @@ PANEL_LENGTH = 10
 def _concern_entry(concern: Concern) -> TimelineEntry:
     return TimelineEntry(
         when=concern.opened_on,
-        kind="Concern opened",
+        kind=gettext("Concern opened"),
         title=concern.summary,
         url=reverse("concern_detail", args=[concern.pk]),
         record=concern,
@@ -40,7 +49,7 @@ def _concern_entry(concern: Concern) -> TimelineEntry:
 def _representation_entry(representation: Representation, concern: Concern) -> TimelineEntry:
     return TimelineEntry(
         when=representation.made_on,
-        kind=f"{representation.get_mode_display()} representation",
+        kind=str(REPRESENTATION_KIND.get(representation.mode, representation.get_mode_display())),
         title=concern.summary,
         url=reverse("concern_detail", args=[concern.pk]),
         record=representation,
@@ -112,7 +121,7 @@ def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry
     entries += [
         TimelineEntry(
             when=r.received_on,
-            kind="Response to a concern",
+            kind=gettext("Response to a concern"),
             title=f"{r.concern.summary}: {r.get_kind_display()}",
             url=reverse("concern_detail", args=[r.concern.pk]),
             record=r,

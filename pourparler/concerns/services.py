@@ -30,6 +30,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.concerns.choices import ConcernStatus, ResponseKind
@@ -92,19 +95,25 @@ class TransitionRefused(ValidationError):
     """A move the life of a concern does not allow; the message says why."""
 
 
-def _refuse(field: str | None, message: str) -> None:
+def _refuse(field: str | None, message: Any) -> None:
     if field is None:
         raise ValidationError(message)
     raise ValidationError({field: message})
+
+
+def _day(day: datetime.date) -> str:
+    """A day as the reader's language writes it ("5 March 2026", "5 mars 2026")."""
+    return date_format(day, "j F Y")
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _not_in_future(field: str, day: datetime.date | None, what: str) -> None:
+def _not_in_future(field: str, day: datetime.date | None, message: Any) -> None:
+    """Refuse a day after today; ``message`` says which date (a lazy text)."""
     if day is not None and day > _today():
-        _refuse(field, f"{what} cannot be in the future.")
+        _refuse(field, message)
 
 
 # --------------------------------------------------------------------------------------
@@ -116,15 +125,15 @@ def _check_concern(values: Mapping[str, Any], bearers: Sequence[WeaponBearer]) -
     """Refuse a concern whose dates or links do not hold together."""
     occurred_on = values["occurred_on"]
     opened_on = values["opened_on"]
-    _not_in_future("occurred_on", occurred_on, "The date of the facts")
-    _not_in_future("opened_on", opened_on, "The opening date")
+    _not_in_future("occurred_on", occurred_on, _("The date of the facts cannot be in the future."))
+    _not_in_future("opened_on", opened_on, _("The opening date cannot be in the future."))
     if opened_on < occurred_on:
-        _refuse("opened_on", "A concern cannot be opened before the facts happened.")
+        _refuse("opened_on", _("A concern cannot be opened before the facts happened."))
     if not bearers:
-        _refuse("bearers", "Name the bearer alleged responsible.")
+        _refuse("bearers", _("Name the bearer alleged responsible."))
     unit = values.get("unit")
     if unit is not None and unit.bearer_id not in {b.pk for b in bearers}:
-        _refuse("unit", "This unit belongs to none of the bearers named.")
+        _refuse("unit", _("This unit belongs to none of the bearers named."))
 
 
 def _check_links(actor: User, values: Mapping[str, Any]) -> None:
@@ -239,8 +248,11 @@ def do_update_concern(
         if current.raised_on is not None and values["opened_on"] > current.raised_on:
             _refuse(
                 "opened_on",
-                f"The concern was first raised on {current.raised_on:%d %B %Y}: it cannot "
-                "have been opened after that.",
+                gettext(
+                    "The concern was first raised on %(date)s: it cannot have been opened after "
+                    "that."
+                )
+                % {"date": _day(current.raised_on)},
             )
     full = dict(changes)
     if "occurred_on" in changes or "date_precision" in changes:
@@ -389,31 +401,47 @@ def do_change_concern_status(
     on = changed_on or _today()
     allowed = MANUAL_MOVES[current.status]
     if status == current.status:
-        raise TransitionRefused(f"The concern is already {current.get_status_display().lower()}.")
+        raise TransitionRefused(
+            gettext("The concern is already %(status)s.")
+            % {"status": str(current.get_status_display()).lower()}
+        )
     if status in (S.RAISED, S.RESPONDED):
         raise TransitionRefused(
-            "A concern is raised by recording a representation, and responded by recording "
-            "the bearer's response; they cannot be chosen by hand."
+            gettext(
+                "A concern is raised by recording a representation, and responded by recording "
+                "the bearer's response; they cannot be chosen by hand."
+            )
         )
     if status not in allowed:
-        label = S(status).label.lower()
+        label = str(S(status).label).lower()
         if current.status == S.CLOSED:
-            reason = "a closed concern stays closed; open a new one if the facts recur."
+            reason = gettext("a closed concern stays closed; open a new one if the facts recur.")
         elif current.status == S.OPEN:
-            reason = "raise it with the bearer first (record a representation)."
+            reason = gettext("raise it with the bearer first (record a representation).")
         else:
-            reason = "that move is not part of a concern's life."
+            reason = gettext("that move is not part of a concern's life.")
         raise TransitionRefused(
-            f"A concern cannot go from {current.get_status_display().lower()} to {label}: {reason}"
+            gettext("A concern cannot go from %(status)s to %(new)s: %(reason)s")
+            % {
+                "status": str(current.get_status_display()).lower(),
+                "new": label,
+                "reason": reason,
+            }
         )
     if not note.strip():
-        _refuse("note", "Say why: what the bearer did, or why the concern is closed.")
-    _not_in_future("changed_on", on, "The date")
+        _refuse("note", _("Say why: what the bearer did, or why the concern is closed."))
+    _not_in_future("changed_on", on, _("The date cannot be in the future."))
     if on < current.status_on:
         _refuse(
             "changed_on",
-            f"The concern has been {current.get_status_display().lower()} since "
-            f"{current.status_on:%d %B %Y}; the new status cannot start before that.",
+            gettext(
+                "The concern has been %(status)s since %(date)s; the new status cannot start "
+                "before that."
+            )
+            % {
+                "status": str(current.get_status_display()).lower(),
+                "date": _day(current.status_on),
+            },
         )
     changes: dict[str, Any] = {}
     if status == S.ADDRESSED:
@@ -440,7 +468,7 @@ def do_add_concern_source(
 ) -> ConcernSource:
     """Add a graded source to a concern."""
     ensure_permitted(concern, actor, "change")
-    _not_in_future("received_on", received_on, "The date received")
+    _not_in_future("received_on", received_on, _("The date received cannot be in the future."))
     source = ConcernSource(
         concern=concern,
         kind=kind,
@@ -459,7 +487,11 @@ def do_update_concern_source(
     """Correct a source seen at ``expected_version``: its kind, grading, details or date."""
     if "concern" in changes:
         raise ValueError("A source stays with its concern.")
-    _not_in_future("received_on", changes.get("received_on"), "The date received")
+    _not_in_future(
+        "received_on",
+        changes.get("received_on"),
+        _("The date received cannot be in the future."),
+    )
     return update_record(source, actor=actor, expected_version=expected_version, changes=changes)
 
 
@@ -476,28 +508,35 @@ def do_remove_concern_source(
 # --------------------------------------------------------------------------------------
 
 
-def _same_compartment(field: str, record: Any, concern: Concern, what: str) -> None:
+def _same_compartment(field: str, record: Any, concern: Concern, message: Any) -> None:
     if record is not None and record.compartment_id != concern.compartment_id:
-        _refuse(field, f"This {what} belongs to another delegation than the concern.")
+        _refuse(field, message)
+
+
+_OTHER_PERSON = _("This person belongs to another delegation than the concern.")
+_OTHER_INTERACTION = _("This interaction belongs to another delegation than the concern.")
 
 
 def _check_representation(concern: Concern, values: Mapping[str, Any], actor: User) -> None:
     made_on = values["made_on"]
-    _not_in_future("made_on", made_on, "A representation")
+    _not_in_future("made_on", made_on, _("A representation cannot be in the future."))
     if made_on < concern.opened_on:
         _refuse(
             "made_on",
-            f"The concern was opened on {concern.opened_on:%d %B %Y}: a representation about "
-            "it cannot be earlier (correct the opening date first if it was raised before).",
+            gettext(
+                "The concern was opened on %(date)s: a representation about it cannot be "
+                "earlier (correct the opening date first if it was raised before)."
+            )
+            % {"date": _day(concern.opened_on)},
         )
     person = values.get("to_person")
     if person is not None:
         require_visible(Person, [person], actor)
-        _same_compartment("to_person", person, concern, "person")
+        _same_compartment("to_person", person, concern, _OTHER_PERSON)
     interaction = values.get("interaction")
     if interaction is not None:
         require_visible(Interaction, [interaction], actor)
-        _same_compartment("interaction", interaction, concern, "interaction")
+        _same_compartment("interaction", interaction, concern, _OTHER_INTERACTION)
 
 
 @write_service
@@ -516,7 +555,9 @@ def do_record_representation(
     current = _locked(concern)
     if current.status == S.CLOSED:
         raise TransitionRefused(
-            "This concern is closed: open a new concern if the facts recur, and raise that."
+            gettext(
+                "This concern is closed: open a new concern if the facts recur, and raise that."
+            )
         )
     _check_representation(current, {"made_on": made_on, **fields}, actor)
     representation = Representation(
@@ -566,8 +607,11 @@ def do_delete_representation(
     )
     if not others and concern.status not in (S.OPEN, S.RAISED):
         raise TransitionRefused(
-            f"This is the only representation of a concern now "
-            f"{concern.get_status_display().lower()}: correct it instead of deleting it."
+            gettext(
+                "This is the only representation of a concern now %(status)s: correct it "
+                "instead of deleting it."
+            )
+            % {"status": str(concern.get_status_display()).lower()}
         )
     deleted = delete_record(representation, actor=actor, expected_version=expected_version)
     _refresh(concern, actor=actor, why="Its only representation was deleted.")
@@ -581,23 +625,25 @@ def do_delete_representation(
 
 def _check_response(concern: Concern, values: Mapping[str, Any], actor: User) -> None:
     received_on = values["received_on"]
-    _not_in_future("received_on", received_on, "A response")
+    _not_in_future("received_on", received_on, _("A response cannot be in the future."))
     if concern.raised_on is not None and received_on < concern.raised_on:
         _refuse(
             "received_on",
-            f"The concern was first raised on {concern.raised_on:%d %B %Y}: a response "
-            "cannot come before it.",
+            gettext("The concern was first raised on %(date)s: a response cannot come before it.")
+            % {"date": _day(concern.raised_on)},
         )
     representation = values.get("representation")
     if representation is not None:
         if representation.concern_id != concern.pk or representation.is_deleted:
-            _refuse("representation", "Choose a representation about this concern.")
+            _refuse("representation", _("Choose a representation about this concern."))
         if received_on < representation.made_on:
-            _refuse("received_on", "A response cannot come before the representation it answers.")
+            _refuse(
+                "received_on", _("A response cannot come before the representation it answers.")
+            )
     person = values.get("from_person")
     if person is not None:
         require_visible(Person, [person], actor)
-        _same_compartment("from_person", person, concern, "person")
+        _same_compartment("from_person", person, concern, _OTHER_PERSON)
 
 
 @write_service
@@ -613,11 +659,13 @@ def do_record_response(
     ensure_permitted(concern, actor, "change")
     current = _locked(concern)
     if current.status == S.CLOSED:
-        raise TransitionRefused("This concern is closed: no response can be added to it.")
+        raise TransitionRefused(gettext("This concern is closed: no response can be added to it."))
     if current.raised_on is None:
         raise TransitionRefused(
-            "This concern has not been raised yet: record the representation first, then "
-            "the response to it."
+            gettext(
+                "This concern has not been raised yet: record the representation first, then "
+                "the response to it."
+            )
         )
     _check_response(current, {"received_on": received_on, **fields}, actor)
     response = Response(concern=current, received_on=received_on, kind=kind, **fields)
@@ -717,7 +765,9 @@ def do_update_concern_follow_up(
             values["done_on"] = _today()
     elif "status" in values:
         values["done_on"] = None
-    _not_in_future("done_on", values.get("done_on"), "The day it was done")
+    _not_in_future(
+        "done_on", values.get("done_on"), _("The day it was done cannot be in the future.")
+    )
     return update_record(follow_up, actor=actor, expected_version=expected_version, changes=values)
 
 

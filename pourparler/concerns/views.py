@@ -19,6 +19,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import Level
@@ -101,7 +103,7 @@ def _changeable(request: AuthedRequest, pk: Any) -> Concern:
     """The concern the user may change: 404 if they may not see it, 403 if only read it."""
     concern = get_visible_or_404(Concern, request.user, pk)
     if not _may_change(request.user, concern):
-        raise PermissionDenied("You may read this concern but not change it.")
+        raise PermissionDenied(gettext("You may read this concern but not change it."))
     return concern
 
 
@@ -189,7 +191,7 @@ def concern_list(request: AuthedRequest) -> HttpResponse:
         "pager_query": query_without_page(request),
         "filters": filters,
         "bearer": _bearer_named(user, filters["bearer"]),
-        "outcome": outcome_figures.outcome(user, concerns, label="These concerns"),
+        "outcome": outcome_figures.outcome(user, concerns, label=gettext("These concerns")),
         "may_open": bool(clearance and clearance.write_compartments),
         **_filter_choices(user),
     }
@@ -287,7 +289,7 @@ def _either(words: list[str]) -> str:
     """Write choices as a reader would: "a", "a or b", "a, b or c"."""
     if len(words) < 2:
         return "".join(words)
-    return f"{', '.join(words[:-1])} or {words[-1]}"
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def concern_create(request: AuthedRequest) -> HttpResponse:
@@ -295,7 +297,7 @@ def concern_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     clearance = clearance_for(user)
     if clearance is None or not clearance.write_compartments:
-        raise PermissionDenied("Your role does not open concerns.")
+        raise PermissionDenied(gettext("Your role does not open concerns."))
     form = ConcernForm(request.POST or None, user=user)
     sources = SourceFormSet(request.POST or None, prefix="src")
     if request.method == "POST" and form.is_valid() and sources.is_valid():
@@ -318,7 +320,7 @@ def concern_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.show_service_error(error)
         else:
-            messages.success(request, "Concern opened.")
+            messages.success(request, gettext("Concern opened."))
             return redirect("concern_detail", pk=concern.pk)
     context = {"nav": NAV, "form": form, "sources": sources, "creating": True}
     return render(request, "concerns/concern_form.html", context)
@@ -387,12 +389,14 @@ def concern_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 conflict_rows = _conflict_rows(form, current, fresh)
                 version = current.version
             except RecordGone:
-                messages.error(request, "This concern was deleted while you were editing it.")
+                messages.error(
+                    request, gettext("This concern was deleted while you were editing it.")
+                )
                 return redirect("concern_list")
             except ValidationError as error:
                 form.show_service_error(error)
             else:
-                messages.success(request, "Concern saved.")
+                messages.success(request, gettext("Concern saved."))
                 return redirect("concern_detail", pk=concern.pk)
     context = {
         "nav": NAV,
@@ -414,10 +418,11 @@ def concern_delete(request: AuthedRequest, pk: str) -> HttpResponse:
         do_delete_concern(concern, actor=request.user, expected_version=_version(request))
     except EditConflict:
         messages.error(
-            request, "Someone changed this concern since you opened it; review it before deleting."
+            request,
+            gettext("Someone changed this concern since you opened it; review it before deleting."),
         )
         return redirect("concern_detail", pk=concern.pk)
-    messages.success(request, "Concern deleted. An administrator can restore it.")
+    messages.success(request, gettext("Concern deleted. An administrator can restore it."))
     return redirect("concern_list")
 
 
@@ -446,7 +451,7 @@ def concern_status(request: AuthedRequest, pk: str) -> HttpResponse:
             except ValidationError as error:
                 form.show_service_error(error)
             else:
-                messages.success(request, "Status changed.")
+                messages.success(request, gettext("Status changed."))
                 return redirect("concern_detail", pk=concern.pk)
     context = {
         "nav": NAV,
@@ -454,8 +459,8 @@ def concern_status(request: AuthedRequest, pk: str) -> HttpResponse:
         "form": form,
         "version": version,
         "conflict": conflict,
-        "title": "Change the status",
-        "submit": "Change the status",
+        "title": gettext("Change the status"),
+        "submit": gettext("Change the status"),
         "allowed": bool(MANUAL_MOVES[concern.status]),
     }
     return render(request, "concerns/child_form.html", context, status=409 if conflict else 200)
@@ -498,7 +503,9 @@ def _child_form_page(
                 conflict_rows = _conflict_rows(form, current, fresh)
                 version = current.version
             except RecordGone:
-                messages.error(request, "This record was deleted while you were editing it.")
+                messages.error(
+                    request, gettext("This record was deleted while you were editing it.")
+                )
                 return redirect("concern_detail", pk=concern.pk)
             except ValidationError as error:
                 form.show_service_error(error)
@@ -538,10 +545,10 @@ def representation_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Record a representation",
-        submit="Record the representation",
+        title=gettext("Record a representation"),
+        submit=gettext("Record the representation"),
         save=save,
-        saved="Representation recorded.",
+        saved=gettext("Representation recorded."),
     )
 
 
@@ -574,10 +581,10 @@ def representation_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Correct a representation",
-        submit="Save",
+        title=gettext("Correct a representation"),
+        submit=gettext("Save"),
         save=save,
-        saved="Representation saved.",
+        saved=gettext("Representation saved."),
         record=representation,
     )
 
@@ -595,10 +602,10 @@ def response_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Record the bearer's response",
-        submit="Record the response",
+        title=gettext("Record the bearer's response"),
+        submit=gettext("Record the response"),
         save=save,
-        saved="Response recorded.",
+        saved=gettext("Response recorded."),
     )
 
 
@@ -619,10 +626,10 @@ def response_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Correct a response",
-        submit="Save",
+        title=gettext("Correct a response"),
+        submit=gettext("Save"),
         save=save,
-        saved="Response saved.",
+        saved=gettext("Response saved."),
         record=response,
     )
 
@@ -640,10 +647,10 @@ def source_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Add a source",
-        submit="Add the source",
+        title=gettext("Add a source"),
+        submit=gettext("Add the source"),
         save=save,
-        saved="Source added.",
+        saved=gettext("Source added."),
     )
 
 
@@ -660,11 +667,27 @@ def follow_up_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         concern,
         form,
-        title="Schedule a follow-up",
-        submit="Schedule",
+        title=gettext("Schedule a follow-up"),
+        submit=gettext("Schedule"),
         save=save,
-        saved="Follow-up scheduled.",
+        saved=gettext("Follow-up scheduled."),
     )
+
+
+_CHILD_MESSAGES = {
+    "representation": (
+        _("This representation changed since you opened the page; review it first."),
+        _("The representation was deleted. An administrator can restore it."),
+    ),
+    "response": (
+        _("This response changed since you opened the page; review it first."),
+        _("The response was deleted. An administrator can restore it."),
+    ),
+    "source": (
+        _("This source changed since you opened the page; review it first."),
+        _("The source was deleted. An administrator can restore it."),
+    ),
+}
 
 
 def _delete_child(
@@ -674,11 +697,11 @@ def _delete_child(
     try:
         service(record, actor=request.user, expected_version=_version(request))
     except EditConflict:
-        messages.error(request, f"This {what} changed since you opened the page; review it first.")
+        messages.error(request, str(_CHILD_MESSAGES[what][0]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The {what} was deleted. An administrator can restore it.")
+        messages.success(request, str(_CHILD_MESSAGES[what][1]))
     return redirect("concern_detail", pk=concern.pk)
 
 
@@ -709,7 +732,9 @@ def follow_up_done(request: AuthedRequest, pk: str) -> HttpResponse:
             follow_up, actor=request.user, expected_version=_version(request)
         )
     except EditConflict:
-        messages.error(request, "This follow-up changed since you loaded the page; try again.")
+        messages.error(
+            request, gettext("This follow-up changed since you loaded the page; try again.")
+        )
     else:
-        messages.success(request, f"Done: {follow_up.action}")
+        messages.success(request, gettext("Done: %(action)s") % {"action": follow_up.action})
     return redirect(reverse("concern_detail", args=[concern.pk]))

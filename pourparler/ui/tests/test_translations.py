@@ -34,9 +34,12 @@ APPS_DONE: dict[str, str] = {
     "people": "helper A",
     "negotiation": "helper E",
     "handover": "helper E",
+    "maps": "helper E",
     "engagement": "helper D",
     "briefs": "helper D",
     "access": "helper C",
+    "dialogue": "helper B",
+    "concerns": "helper B",
 }
 
 APPS_WITH_TEMPLATES = sorted(p.parent.name for p in PACKAGE.glob("*/templates"))

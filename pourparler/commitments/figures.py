@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments.choices import (
     NOT_OBSERVED,
@@ -34,28 +37,35 @@ from pourparler.commitments.choices import (
 )
 from pourparler.commitments.models import Commitment
 
-# The compliance groups in the order they are shown, with their labels.
-GROUPS: tuple[tuple[str, str], ...] = (
-    *((value, str(label)) for value, label in Compliance.choices),
-    (NOT_OBSERVED, str(NOT_OBSERVED_LABEL)),
+# The compliance groups in the order they are shown, with their labels (translated when
+# they are shown).
+GROUPS: tuple[tuple[str, Any], ...] = (
+    *((value, label) for value, label in Compliance.choices),
+    (NOT_OBSERVED, NOT_OBSERVED_LABEL),
 )
 
 # What each figure means, as the figures page explains it.
-EXPLANATIONS: tuple[tuple[str, str], ...] = (
+EXPLANATIONS: tuple[tuple[Any, Any], ...] = (
     (
-        "Current compliance",
-        "What the latest observation of each commitment found: kept, partly kept or "
-        "breached. A commitment nobody has observed yet is counted apart, not as kept.",
+        _("Current compliance"),
+        _(
+            "What the latest observation of each commitment found: kept, partly kept or "
+            "breached. A commitment nobody has observed yet is counted apart, not as kept."
+        ),
     ),
     (
-        "Share kept",
-        "Kept commitments over the commitments observed at least once. Partly kept ones "
-        "are not counted as kept.",
+        _("Share kept"),
+        _(
+            "Kept commitments over the commitments observed at least once. Partly kept ones "
+            "are not counted as kept."
+        ),
     ),
     (
-        "By bearer",
-        "A commitment with several parties counts once for each of them, so the rows may "
-        "add up to more than the total.",
+        _("By bearer"),
+        _(
+            "A commitment with several parties counts once for each of them, so the rows may "
+            "add up to more than the total."
+        ),
     ),
 )
 
@@ -123,7 +133,7 @@ class Tally:
             if not count:
                 continue
             width = 100 * count / self.commitments
-            parts.append(Segment(key, label, count, round(x, 2), round(width, 2)))
+            parts.append(Segment(key, str(label), count, round(x, 2), round(width, 2)))
             x += width
         return parts
 
@@ -140,7 +150,7 @@ class Figures:
     @property
     def by_compliance(self) -> list[tuple[str, str, int]]:
         """Each compliance group with its count, in the order they are shown."""
-        return [(key, label, self.overall.count_of(key)) for key, label in GROUPS]
+        return [(key, str(label), self.overall.count_of(key)) for key, label in GROUPS]
 
 
 def _visible(user: Any, commitments: Any) -> Any:
@@ -169,9 +179,9 @@ def _grouped(
     return groups
 
 
-def tally(user: Any, commitments: Any = None, *, label: str = "All commitments") -> Tally:
+def tally(user: Any, commitments: Any = None, *, label: str | None = None) -> Tally:
     """Count the commitments the user may see (within ``commitments`` if given)."""
-    total = Tally(key="all", label=label)
+    total = Tally(key="all", label=gettext("All commitments") if label is None else label)
     for row in _rows(_visible(user, commitments)):
         total.add(row)
     return total
@@ -182,7 +192,7 @@ def compliance_figures(user: Any, commitments: Any = None) -> Figures:
     instrument, bearer and year made."""
     visible = _visible(user, commitments)
     rows = _rows(visible)
-    overall = Tally(key="all", label="All commitments")
+    overall = Tally(key="all", label=gettext("All commitments"))
     for row in rows:
         overall.add(row)
 

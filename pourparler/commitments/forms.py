@@ -13,7 +13,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments.choices import Capacity, Compliance
@@ -41,14 +42,15 @@ class InteractionsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         when = timezone.localtime(obj.occurred_at)
         place = f", {obj.place_name}" if obj.place_name else ""
-        return f"{when:%d %b %Y} · {obj.get_kind_display()}{place}"
+        return f"{dateformat.format(when, 'd M Y')} · {obj.get_kind_display()}{place}"
 
 
 class ConcernsField(forms.ModelMultipleChoiceField):
     """Pick concerns by the day they were opened and their summary."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.opened_on:%d %b %Y} · {obj.summary} ({obj.get_status_display().lower()})"
+        day = dateformat.format(obj.opened_on, "d M Y")
+        return f"{day} · {obj.summary} ({obj.get_status_display().lower()})"
 
 
 class IncidentsField(forms.ModelMultipleChoiceField):
@@ -57,7 +59,7 @@ class IncidentsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         when = timezone.localtime(obj.occurred_at)
         place = f", {obj.place_name}" if obj.place_name else ""
-        return f"{when:%d %b %Y} · {obj.get_kind_display()}{place}"
+        return f"{dateformat.format(when, 'd M Y')} · {obj.get_kind_display()}{place}"
 
 
 class PassagesField(forms.ModelMultipleChoiceField):
@@ -65,7 +67,8 @@ class PassagesField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         when = timezone.localtime(obj.occurred_at)
-        return f"{when:%d %b %Y} · {obj.place_name} · {obj.get_outcome_display().lower()}"
+        day = dateformat.format(when, "d M Y")
+        return f"{day} · {obj.place_name} · {obj.get_outcome_display().lower()}"
 
 
 class ServiceErrors:
@@ -87,8 +90,8 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the commitment and all under it.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the commitment and all under it."),
     )
 
     class Meta:
@@ -110,15 +113,19 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
             "restricted_to",
         ]
         labels = {
-            "compartment": "Delegation",
-            "title": "Commitment",
-            "made_on": "Made on",
-            "date_precision": "Known to the",
-            "bearers": "Parties",
-            "interactions": "Contacts that led to it",
-            "scope": "Scope",
-            "terms": "Terms",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "instrument": _("Instrument"),
+            "title": _("Commitment"),
+            "made_on": _("Made on"),
+            "date_precision": _("Known to the"),
+            "bearers": _("Parties"),
+            "interactions": _("Contacts that led to it"),
+            "scope": _("Scope"),
+            "terms": _("Terms"),
+            "restricted": _("Restrict to named colleagues"),
+            "place_name": _("Place"),
+            "witness": _("Witness"),
+            "disclosure": _("Disclosure"),
         }
         widgets = {
             "made_on": _date_widget(),
@@ -153,8 +160,8 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
         self.fields["interactions"] = InteractionsField(
             queryset=contacts.order_by("-occurred_at"),
             required=False,
-            label="Contacts that led to it",
-            help_text="Recorded contacts where the commitment was discussed, newest first.",
+            label=_("Contacts that led to it"),
+            help_text=_("Recorded contacts where the commitment was discussed, newest first."),
             widget=_pick_many(),
         )
         model_choice(self.fields, "restricted_to").queryset = staff_of(writable)
@@ -195,18 +202,18 @@ class SignatoryEntryForm(forms.Form):
     """One signatory typed in with a new commitment; a row left empty is ignored."""
 
     capacity = forms.ChoiceField(
-        choices=[("", "—"), *Capacity.choices], required=False, label="Capacity"
+        choices=[("", "—"), *Capacity.choices], required=False, label=_("Capacity")
     )
     bearer = forms.ModelChoiceField(
-        queryset=WeaponBearer.objects.visible_to(None), required=False, label="For the party"
+        queryset=WeaponBearer.objects.visible_to(None), required=False, label=_("For the party")
     )
     person = forms.ModelChoiceField(
         queryset=Person.objects.visible_to(None),
         required=False,
-        label="Person (if in the register)",
+        label=_("Person (if in the register)"),
     )
-    name_as_signed = forms.CharField(required=False, max_length=300, label="Name as signed")
-    signed_as = forms.CharField(required=False, max_length=300, label="Signed as (title)")
+    name_as_signed = forms.CharField(required=False, max_length=300, label=_("Name as signed"))
+    signed_as = forms.CharField(required=False, max_length=300, label=_("Signed as (title)"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,11 +231,13 @@ class SignatoryEntryForm(forms.Form):
         filled = data.get("person") or data.get("name_as_signed") or data.get("signed_as")
         if filled or data.get("capacity") or data.get("bearer"):
             if not data.get("capacity"):
-                self.add_error("capacity", "Say in which capacity they signed.")
+                self.add_error("capacity", _("Say in which capacity they signed."))
             if not data.get("bearer"):
-                self.add_error("bearer", "Say which party they signed for.")
+                self.add_error("bearer", _("Say which party they signed for."))
             if not data.get("person") and not data.get("name_as_signed"):
-                self.add_error("name_as_signed", "Choose the person or write the name as signed.")
+                self.add_error(
+                    "name_as_signed", _("Choose the person or write the name as signed.")
+                )
         return data
 
     def entry(self) -> dict[str, Any] | None:
@@ -263,15 +272,18 @@ class SignatoryForm(ServiceErrors, forms.ModelForm):
         model = Signatory
         fields = ["capacity", "bearer", "person", "name_as_signed", "signed_as", "signed_on"]
         labels = {
-            "bearer": "For the party",
-            "person": "Person (if in the register)",
-            "name_as_signed": "Name as signed",
-            "signed_as": "Signed as (title)",
-            "signed_on": "Signed on",
+            "capacity": _("Capacity"),
+            "bearer": _("For the party"),
+            "person": _("Person (if in the register)"),
+            "name_as_signed": _("Name as signed"),
+            "signed_as": _("Signed as (title)"),
+            "signed_on": _("Signed on"),
         }
         help_texts = {
-            "name_as_signed": "Only for someone not in the register (or signing under "
-            "another name): a person's name is kept on their record.",
+            "name_as_signed": _(
+                "Only for someone not in the register (or signing under "
+                "another name): a person's name is kept on their record."
+            ),
         }
         widgets = {"signed_on": _date_widget()}
 
@@ -296,21 +308,23 @@ class ComplianceForm(ServiceErrors, forms.ModelForm):
 
     wide_fields = ("note", "concerns", "incidents", "passages")
 
-    concerns = ConcernsField(queryset=None, required=False, label="Concerns", widget=_pick_many(6))
+    concerns = ConcernsField(
+        queryset=None, required=False, label=_("Concerns"), widget=_pick_many(6)
+    )
     incidents = IncidentsField(
-        queryset=None, required=False, label="Security incidents", widget=_pick_many(4)
+        queryset=None, required=False, label=_("Security incidents"), widget=_pick_many(4)
     )
     passages = PassagesField(
-        queryset=None, required=False, label="Checkpoint passages", widget=_pick_many(8)
+        queryset=None, required=False, label=_("Checkpoint passages"), widget=_pick_many(8)
     )
 
     class Meta:
         model = ComplianceObservation
         fields = ["observed_on", "assessment", "note", "concerns", "incidents", "passages"]
         labels = {
-            "observed_on": "Observed on",
-            "assessment": "Compliance",
-            "note": "What was seen",
+            "observed_on": _("Observed on"),
+            "assessment": _("Compliance"),
+            "note": _("What was seen"),
         }
         widgets = {
             "observed_on": _date_widget(),
@@ -350,9 +364,9 @@ class ComplianceForm(ServiceErrors, forms.ModelForm):
             field = model_choice(self.fields, name)
             field.queryset = queryset
         helps = {
-            "concerns": "Concerns about the parties opened since the commitment was made.",
-            "incidents": "Security incidents since the commitment was made.",
-            "passages": "Crossings of the parties' checkpoints since the commitment was made.",
+            "concerns": _("Concerns about the parties opened since the commitment was made."),
+            "incidents": _("Security incidents since the commitment was made."),
+            "passages": _("Crossings of the parties' checkpoints since the commitment was made."),
         }
         for name, text in helps.items():
             model_choice(self.fields, name).help_text = text

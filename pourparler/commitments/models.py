@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.commitments.choices import (
@@ -125,8 +125,9 @@ class Commitment(Record):
         if self.date_precision == DatePrecision.YEAR:
             return f"{self.made_on:%Y}"
         if self.date_precision == DatePrecision.MONTH:
-            return f"{self.made_on:%B %Y}"
-        return f"{self.made_on.day} {self.made_on:%B %Y}"
+            # The month's name in the reader's language ("March 2025", "mars 2025").
+            return dateformat.format(self.made_on, "F Y")
+        return formats.date_format(self.made_on, "DATE_FORMAT")
 
     @property
     def compliance_label(self) -> str:

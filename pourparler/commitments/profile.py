@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import F
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from pourparler.access.models import SecurityIncident
 from pourparler.access.reading import incidents_visible_to
@@ -45,7 +46,8 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
     entries = [
         TimelineEntry(
             when=c.made_on,
-            kind=f"Commitment: {c.get_instrument_display().lower()}",
+            kind=gettext("Commitment: %(instrument)s")
+            % {"instrument": c.get_instrument_display().lower()},
             title=c.title,
             url=_url(c),
             record=c,
@@ -63,7 +65,8 @@ def bearer_timeline(user: Any, bearer: WeaponBearer, limit: int) -> list[Timelin
     entries += [
         TimelineEntry(
             when=o.observed_on,
-            kind=f"Commitment {o.get_assessment_display().lower()}",
+            kind=gettext("Commitment %(compliance)s")
+            % {"compliance": o.get_assessment_display().lower()},
             title=o.commitment.title,
             url=f"{_url(o.commitment_id)}#observation-{o.pk}",
             record=o,
@@ -140,7 +143,8 @@ def person_timeline(user: Any, person: Person, limit: int) -> list[TimelineEntry
     return [
         TimelineEntry(
             when=s.signed_on or s.commitment.made_on,
-            kind=f"Commitment signed ({s.get_capacity_display().lower()})",
+            kind=gettext("Commitment signed (%(capacity)s)")
+            % {"capacity": s.get_capacity_display().lower()},
             title=s.commitment.title,
             url=_url(s.commitment),
             record=s,
@@ -156,7 +160,8 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
     return [
         TimelineEntry(
             when=c.made_on,
-            kind=f"Commitment: {c.get_instrument_display().lower()}",
+            kind=gettext("Commitment: %(instrument)s")
+            % {"instrument": c.get_instrument_display().lower()},
             title=c.title,
             url=_url(c),
             record=c,

@@ -29,7 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.access.models import CheckpointPassage, SecurityIncident
 from pourparler.access.reading import incidents_visible_to, passages_visible_to
@@ -79,9 +81,29 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _not_in_future(field: str, day: datetime.date | None, what: str) -> None:
+# What a form says, field by field, of a date in the future.
+_IN_FUTURE = {
+    "made_on": _("The date of the commitment cannot be in the future."),
+    "signed_on": _("The date of signature cannot be in the future."),
+    "observed_on": _("An observation cannot be in the future."),
+}
+# What it says of a linked record held by another delegation, by kind of record.
+_ELSEWHERE = {
+    "contact": _("This contact belongs to another delegation than the commitment."),
+    "person": _("This person belongs to another delegation than the commitment."),
+    "concern": _("This concern belongs to another delegation than the commitment."),
+    "security incident": _(
+        "This security incident belongs to another delegation than the commitment."
+    ),
+    "checkpoint passage": _(
+        "This checkpoint passage belongs to another delegation than the commitment."
+    ),
+}
+
+
+def _not_in_future(field: str, day: datetime.date | None) -> None:
     if day is not None and day > _today():
-        _refuse(field, f"{what} cannot be in the future.")
+        _refuse(field, str(_IN_FUTURE[field]))
 
 
 def visible_evidence(name: str, user: Any) -> Any:
@@ -108,7 +130,7 @@ def _require_among(queryset: Any, records: Iterable[Any]) -> list[Any]:
 
 def _same_compartment(field: str, records: Iterable[Any], commitment: Any, what: str) -> None:
     if any(r.compartment_id != commitment.compartment_id for r in records):
-        _refuse(field, f"This {what} belongs to another delegation than the commitment.")
+        _refuse(field, str(_ELSEWHERE[what]))
 
 
 # --------------------------------------------------------------------------------------
@@ -148,10 +170,10 @@ def do_register_commitment(
             "date_precision": fields.pop("date_precision", None) or DatePrecision.DAY,
         }
     )
-    _not_in_future("made_on", values["made_on"], "The date of the commitment")
+    _not_in_future("made_on", values["made_on"])
     bearer_list = require_visible(WeaponBearer, bearers, actor)
     if not bearer_list:
-        _refuse("bearers", "Name the bearer that undertook it.")
+        _refuse("bearers", gettext("Name the bearer that undertook it."))
     commitment = Commitment(
         compartment=compartment,
         instrument=instrument,
@@ -209,7 +231,7 @@ def do_update_commitment(
         hidden = _kept_hidden(current, "bearers", WeaponBearer, actor)
         checked["bearers"] = chosen + [b for b in hidden if b not in chosen]
         if not checked["bearers"]:
-            _refuse("bearers", "Name the bearer that undertook it.")
+            _refuse("bearers", gettext("Name the bearer that undertook it."))
         signing_for = set(
             Signatory.objects.alive().filter(commitment=current).values_list("bearer", flat=True)
         )
@@ -217,7 +239,10 @@ def do_update_commitment(
         if dropped:
             _refuse(
                 "bearers",
-                "Someone signed for a party you removed: remove or correct that signatory first.",
+                gettext(
+                    "Someone signed for a party you removed: remove or correct that signatory "
+                    "first."
+                ),
             )
     if "interactions" in links:
         chosen_contacts = require_visible(Interaction, links["interactions"], actor)
@@ -235,7 +260,7 @@ def do_update_commitment(
     full = dict(changes)
     if "made_on" in changes or "date_precision" in changes:
         full["made_on"] = values["made_on"]
-        _not_in_future("made_on", values["made_on"], "The date of the commitment")
+        _not_in_future("made_on", values["made_on"])
         first = (
             ComplianceObservation.objects.alive()
             .filter(commitment=current)
@@ -246,8 +271,11 @@ def do_update_commitment(
         if first is not None and values["made_on"] > first and current.version == expected_version:
             _refuse(
                 "made_on",
-                f"Compliance was first observed on {first:%d %B %Y}: the commitment cannot "
-                "have been made after that.",
+                gettext(
+                    "Compliance was first observed on %(day)s: the commitment cannot have been "
+                    "made after that."
+                )
+                % {"day": formats.date_format(first, "DATE_FORMAT")},
             )
     updated = update_record(
         commitment, actor=actor, expected_version=expected_version, changes=full, m2m=checked
@@ -325,17 +353,17 @@ def _check_signatory(commitment: Commitment, values: Mapping[str, Any], actor: U
     if bearer is not None:
         require_visible(WeaponBearer, [bearer], actor)
         if not commitment.bearers.filter(pk=bearer.pk).exists():
-            _refuse("bearer", "Choose one of the parties to the commitment.")
+            _refuse("bearer", gettext("Choose one of the parties to the commitment."))
     person = values.get("person")
     if person is not None:
         require_visible(Person, [person], actor)
         _same_compartment("person", [person], commitment, "person")
-    _not_in_future("signed_on", values.get("signed_on"), "The date of signature")
+    _not_in_future("signed_on", values.get("signed_on"))
 
 
 def _named(person: Any, name_as_signed: str) -> None:
     if person is None and not name_as_signed.strip():
-        _refuse("name_as_signed", "Choose the person or write the name as signed.")
+        _refuse("name_as_signed", gettext("Choose the person or write the name as signed."))
 
 
 @write_service
@@ -396,12 +424,14 @@ def do_remove_signatory(signatory: Signatory, *, actor: User, expected_version: 
 
 
 def _check_observation(commitment: Commitment, observed_on: datetime.date) -> None:
-    _not_in_future("observed_on", observed_on, "An observation")
+    _not_in_future("observed_on", observed_on)
     if observed_on < commitment.made_on:
         _refuse(
             "observed_on",
-            f"The commitment was made on {commitment.made_display}: compliance cannot be "
-            "observed before that.",
+            gettext(
+                "The commitment was made on %(made)s: compliance cannot be observed before that."
+            )
+            % {"made": commitment.made_display},
         )
 
 
@@ -461,7 +491,7 @@ def do_record_compliance(
     current = _locked(commitment)
     _check_observation(current, observed_on)
     if not note.strip():
-        _refuse("note", "Say what was seen or reported.")
+        _refuse("note", gettext("Say what was seen or reported."))
     evidence = _checked_evidence(
         current,
         {"concerns": concerns, "incidents": incidents, "passages": passages},
@@ -493,7 +523,7 @@ def do_update_compliance(
     if "observed_on" in changes:
         _check_observation(commitment, changes["observed_on"])
     if "note" in changes and not (changes["note"] or "").strip():
-        _refuse("note", "Say what was seen or reported.")
+        _refuse("note", gettext("Say what was seen or reported."))
     links: dict[str, list[Any]] = {}
     if evidence is not None:
         links = _checked_evidence(commitment, evidence, actor)

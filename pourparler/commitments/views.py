@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.models import WeaponBearer
@@ -163,7 +165,7 @@ def commitment_list(request: AuthedRequest) -> HttpResponse:
         "pager_query": query_without_page(request),
         "filters": filters,
         "bearer": bearer,
-        "tally": register_figures.tally(user, commitments, label="These commitments"),
+        "tally": register_figures.tally(user, commitments, label=gettext("These commitments")),
         "may_register": _may_register(user),
         **_filter_choices(user),
     }
@@ -261,7 +263,7 @@ def commitment_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.show_service_error(error)
         else:
-            messages.success(request, "Commitment registered.")
+            messages.success(request, gettext("Commitment registered."))
             return redirect("commitment_detail", pk=commitment.pk)
     context = {"nav": NAV, "form": form, "signatories": signatories, "creating": True}
     return render(request, "commitments/commitment_form.html", context)
@@ -273,7 +275,7 @@ def _display(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)
 
 
@@ -335,12 +337,14 @@ def commitment_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 conflict_rows = _conflict_rows(form, exc.current)
                 version = exc.current.version
             except RecordGone:
-                messages.error(request, "This commitment was deleted while you were editing it.")
+                messages.error(
+                    request, gettext("This commitment was deleted while you were editing it.")
+                )
                 return redirect("commitment_list")
             except ValidationError as error:
                 form.show_service_error(error)
             else:
-                messages.success(request, "Commitment saved.")
+                messages.success(request, gettext("Commitment saved."))
                 return redirect("commitment_detail", pk=commitment.pk)
     context = {
         "nav": NAV,
@@ -367,13 +371,15 @@ def commitment_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     except EditConflict:
         messages.error(
             request,
-            "Someone changed this commitment since you opened it; review it before deleting.",
+            gettext(
+                "Someone changed this commitment since you opened it; review it before deleting."
+            ),
         )
         return redirect("commitment_detail", pk=commitment.pk)
     except RecordGone:
-        messages.error(request, "This commitment was already deleted.")
+        messages.error(request, gettext("This commitment was already deleted."))
         return redirect("commitment_list")
-    messages.success(request, "Commitment deleted. An administrator can restore it.")
+    messages.success(request, gettext("Commitment deleted. An administrator can restore it."))
     return redirect("commitment_list")
 
 
@@ -412,7 +418,9 @@ def _child_form_page(
                 conflict_rows = _conflict_rows(form, exc.current)
                 version = exc.current.version
             except RecordGone:
-                messages.error(request, "This record was deleted while you were editing it.")
+                messages.error(
+                    request, gettext("This record was deleted while you were editing it.")
+                )
                 return redirect("commitment_detail", pk=commitment.pk)
             except ValidationError as error:
                 form.show_service_error(error)
@@ -452,10 +460,10 @@ def signatory_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         commitment,
         form,
-        title="Add a signatory",
-        submit="Add the signatory",
+        title=gettext("Add a signatory"),
+        submit=gettext("Add the signatory"),
         save=save,
-        saved="Signatory added.",
+        saved=gettext("Signatory added."),
     )
 
 
@@ -476,10 +484,10 @@ def signatory_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         commitment,
         form,
-        title="Correct a signatory",
-        submit="Save",
+        title=gettext("Correct a signatory"),
+        submit=gettext("Save"),
         save=save,
-        saved="Signatory saved.",
+        saved=gettext("Signatory saved."),
         record=signatory,
     )
 
@@ -508,10 +516,10 @@ def compliance_create(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         commitment,
         form,
-        title="Record compliance",
-        submit="Record the observation",
+        title=gettext("Record compliance"),
+        submit=gettext("Record the observation"),
         save=save,
-        saved="Observation recorded.",
+        saved=gettext("Observation recorded."),
     )
 
 
@@ -538,26 +546,42 @@ def compliance_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         commitment,
         form,
-        title="Correct an observation",
-        submit="Save",
+        title=gettext("Correct an observation"),
+        submit=gettext("Save"),
         save=save,
-        saved="Observation saved.",
+        saved=gettext("Observation saved."),
         record=observation,
     )
+
+
+# What the pages say when a signatory or an observation is deleted, or cannot be.
+_CHILD_MESSAGES = {
+    "signatory": (
+        _("This signatory changed since you opened the page; review it first."),
+        _("This signatory was already deleted."),
+        _("The signatory was deleted. An administrator can restore it."),
+    ),
+    "observation": (
+        _("This observation changed since you opened the page; review it first."),
+        _("This observation was already deleted."),
+        _("The observation was deleted. An administrator can restore it."),
+    ),
+}
 
 
 def _delete_child(
     request: AuthedRequest, model: Any, pk: str, service: Callable[..., Any], what: str
 ) -> HttpResponse:
     record, commitment = _child_of_changeable(request, model, pk)
+    changed, gone, deleted = _CHILD_MESSAGES[what]
     try:
         service(record, actor=request.user, expected_version=_version(request))
     except EditConflict:
-        messages.error(request, f"This {what} changed since you opened the page; review it first.")
+        messages.error(request, str(changed))
     except RecordGone:
-        messages.error(request, f"This {what} was already deleted.")
+        messages.error(request, str(gone))
     else:
-        messages.success(request, f"The {what} was deleted. An administrator can restore it.")
+        messages.success(request, str(deleted))
     return redirect("commitment_detail", pk=commitment.pk)
 
 

@@ -38,6 +38,7 @@ APPS_DONE: dict[str, str] = {
     "engagement": "helper D",
     "briefs": "helper D",
     "access": "helper C",
+    "commitments": "helper C",
     "dialogue": "helper B",
     "concerns": "helper B",
 }

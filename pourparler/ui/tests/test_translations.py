@@ -35,6 +35,7 @@ APPS_DONE: dict[str, str] = {
     "negotiation": "helper E",
     "handover": "helper E",
     "maps": "helper E",
+    "dashboards": "helper E",
     "engagement": "helper D",
     "briefs": "helper D",
     "access": "helper C",

@@ -282,6 +282,8 @@ USE_TZ = True
 # ({{ b.pk }} in an <option>, {{ year }}) must stay plain. A count that reads better
 # grouped says so: {{ n|floatformat:"g" }} groups it the language's way (1,234 / 1 234).
 USE_THOUSAND_SEPARATOR = False
+# English dates read day month year ("29 Nov 2026"); the other languages keep Django's.
+FORMAT_MODULE_PATH = ["pourparler.ui.formats"]
 # The language switcher's choice, kept in a cookie (the sign-in page has no session yet).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

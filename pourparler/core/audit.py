@@ -52,6 +52,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from pourparler.core.access import clearance_for
 from pourparler.core.choices import AuditKind, Role
@@ -1162,9 +1163,9 @@ def describe(event: AuditEvent) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     parts = []
     if event.kind == AuditKind.LOGIN_FAILED:
-        parts.append(f"user name tried: {detail.get('username', '')}")
+        parts.append(gettext("user name tried: %(name)s") % {"name": detail.get("username", "")})
     if event.kind == AuditKind.CHECKPOINT:
-        parts.append(f"signed seq {detail.get('checkpoint_seq')}")
+        parts.append(gettext("signed seq %(seq)s") % {"seq": detail.get("checkpoint_seq")})
     for key in _SHOWN_DETAIL:
         value = detail.get(key)
         if value not in (None, "", []):

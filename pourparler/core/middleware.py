@@ -17,6 +17,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext, ngettext
 
 from pourparler.core.context import reset_request_id, set_request_id
 from pourparler.core.twofactor import confirmed_device, is_verified, second_factor_required
@@ -83,12 +84,12 @@ def _stamp_sign_in(session: SessionBase, now: int) -> None:
 
 
 def _duration(seconds: int) -> str:
-    """Say a timeout in words: "30 minutes", "8 hours"."""
+    """Say a timeout in words, in the request's language: "30 minutes", "8 hours"."""
     if seconds >= 3600 and seconds % 3600 == 0:
-        count, unit = seconds // 3600, "hour"
-    else:
-        count, unit = max(1, round(seconds / 60)), "minute"
-    return f"{count} {unit}{'s' if count != 1 else ''}"
+        hours = seconds // 3600
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    minutes = max(1, round(seconds / 60))
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 class SessionTimeoutMiddleware:
@@ -123,14 +124,20 @@ class SessionTimeoutMiddleware:
         max_age = settings.SESSION_COOKIE_AGE
         if now - signed_in_at >= max_age:
             return self._sign_out(
-                request, f"Signed out: a session lasts at most {_duration(max_age)}."
+                request,
+                gettext("Signed out: a session lasts at most %(duration)s.")
+                % {"duration": _duration(max_age)},
             )
         last_seen = session.get(LAST_SEEN)
         if not isinstance(last_seen, int):
             last_seen = signed_in_at
         idle = settings.SESSION_IDLE_SECONDS
         if idle and now - last_seen >= idle:
-            return self._sign_out(request, f"Signed out after {_duration(idle)} without activity.")
+            return self._sign_out(
+                request,
+                gettext("Signed out after %(duration)s without activity.")
+                % {"duration": _duration(idle)},
+            )
         if now - last_seen >= ACTIVITY_RESOLUTION_SECONDS:
             session[LAST_SEEN] = now
         return None

@@ -195,7 +195,7 @@ class ChangeLogEntry(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
-        verbose_name_plural = "change log entries"
+        verbose_name_plural = _("change log entries")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id}"
@@ -456,7 +456,7 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device, models.Model)
     objects = AuthenticatorDeviceManager()
 
     class Meta:
-        verbose_name = "authenticator device"
+        verbose_name = _("authenticator device")
 
     def __str__(self) -> str:
         return f"{self.name} (authenticator {self.pk} of user {self.user_id})"

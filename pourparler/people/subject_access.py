@@ -47,6 +47,7 @@ from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments.models import Signatory
@@ -62,7 +63,7 @@ from pourparler.people.models import Person, PersonName, Position, Relationship
 
 FORMATS = {"json": "application/json", "html": "text/html"}
 FORMAT_TAG = "pourparler-subject-access/1"
-NOTICE = (
+NOTICE = gettext_lazy(
     "Everything the exporting user may see about this person, for a subject-access "
     "request. Review before release: free text may name third parties or staff, and "
     "records restricted to others are not included."
@@ -331,7 +332,9 @@ def gather(user: Any, person_id: Any) -> SubjectAccess:
     person at all, ExportRefused if they may see but not export."""
     person = get_visible_or_404(Person, user, person_id)
     if not may_export(user, person):
-        raise ExportRefused("Only the head of delegation, or a holder of a write grant, exports.")
+        raise ExportRefused(
+            gettext("Only the head of delegation, or a holder of a write grant, exports.")
+        )
     bundle = SubjectAccess(person=person, exported_by=user, exported_at=timezone.now())
     bundle.names = list(
         PersonName.objects.visible_to(user).filter(person=person).order_by("created_at", "id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pourparler.core.access import get_visible_or_404
@@ -73,7 +74,7 @@ def person_subject_access(request: AuthedRequest, pk: str) -> HttpResponse:
     see, 403 for one they may see but not export (see people/subject_access.py)."""
     export_format = request.POST.get("format", "")
     if export_format not in subject_access.FORMATS:
-        return HttpResponseBadRequest("Choose the JSON or the printable document.")
+        return HttpResponseBadRequest(gettext("Choose the JSON or the printable document."))
     done = subject_access.export(request.user, pk, export_format, channel="web")
     response = HttpResponse(done.content, content_type=done.content_type)
     response["Content-Disposition"] = f'attachment; filename="{done.filename}"'

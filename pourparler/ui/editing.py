@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from pourparler.core.services import EditConflict, RecordGone
 
@@ -96,7 +97,10 @@ def save_edit(
         edit.conflict_rows = compare(exc.current)
         edit.version = exc.current.version
     except RecordGone:
-        messages.error(request, f"This {what} was deleted while you were editing it.")
+        messages.error(
+            request,
+            gettext("This %(what)s was deleted while you were editing it.") % {"what": what},
+        )
         edit.done = redirect(gone_to)
     except ValidationError as error:
         if refused is None:
@@ -130,11 +134,13 @@ def delete_or_explain(
         except EditConflict:
             version = None
         except RecordGone:
-            messages.error(request, f"This {what} was already deleted.")
+            messages.error(request, gettext("This %(what)s was already deleted.") % {"what": what})
             return redirect(done_to)
     if version is None:
         messages.error(
-            request, f"Someone changed this {what} since you opened it; review it before deleting."
+            request,
+            gettext("Someone changed this %(what)s since you opened it; review it before deleting.")
+            % {"what": what},
         )
         return redirect(stale_to)
     messages.success(request, deleted)

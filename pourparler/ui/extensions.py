@@ -21,7 +21,8 @@ means editing the bearer or person views:
   Each reads only through ``visible_to(user)``, like every view, and returns at most
   ``limit`` entries, newest first. The page merges them, keeps the newest ``limit`` and
   audits every confidential record it shows, in one append to the audit chain.
-* ``AppConfig.nav_entry = ("Label", "url_name")`` adds a link to the main navigation,
+* ``AppConfig.nav_entry = (gettext_lazy("Label"), "url_name")`` adds a link to the main
+  navigation (the label is translated per request),
   in ``INSTALLED_APPS`` order.
 
 Apps are asked in ``INSTALLED_APPS`` order.
@@ -42,6 +43,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from pourparler.core.audit import record_lists
 
@@ -164,19 +166,21 @@ def audit_shown(
 
 
 @functools.cache
-def _nav_entries() -> tuple[tuple[str, str, str], ...]:
+def _nav_entries() -> tuple[tuple[str, str | Promise, str], ...]:
+    # The label stays lazy here (a cache lives across requests in every language).
     entries = []
     for config in apps.get_app_configs():
         entry = getattr(config, "nav_entry", None)
         if entry is not None:
             label, url_name = entry
-            entries.append((config.label, str(label), url_name))
+            entries.append((config.label, label, url_name))
     return tuple(entries)
 
 
 def nav_entries() -> list[dict[str, str]]:
-    """Return the registers apps add to the navigation: key, label and address."""
+    """Return the registers apps add to the navigation: key, label (in the request's
+    language) and address."""
     return [
-        {"key": key, "label": label, "url": reverse(url_name)}
+        {"key": key, "label": str(label), "url": reverse(url_name)}
         for key, label, url_name in _nav_entries()
     ]

@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -50,7 +51,7 @@ class CodeForm(forms.Form):
     """The six-digit code an authenticator app shows."""
 
     code = forms.CharField(
-        label="6-digit code",
+        label=gettext_lazy("6-digit code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={
@@ -66,7 +67,9 @@ class CodeForm(forms.Form):
     def clean_code(self) -> str:
         code = "".join(str(self.cleaned_data["code"]).split())
         if not _CODE.match(code):
-            raise forms.ValidationError(f"Type the {CODE_DIGITS} digits your app shows.")
+            raise forms.ValidationError(
+                gettext("Type the %(digits)s digits your app shows.") % {"digits": CODE_DIGITS}
+            )
         return code
 
 
@@ -82,11 +85,12 @@ def _next_url(request: HttpRequest) -> str:
 
 def _refusal(result: CodeCheck) -> str:
     if result.throttled:
-        return (
-            f"Too many wrong codes. Wait {result.wait_seconds} second"
-            f"{'s' if result.wait_seconds != 1 else ''} before trying again."
-        )
-    return "That code did not match. Check that your phone's clock is right and try again."
+        return ngettext(
+            "Too many wrong codes. Wait %(seconds)s second before trying again.",
+            "Too many wrong codes. Wait %(seconds)s seconds before trying again.",
+            result.wait_seconds,
+        ) % {"seconds": result.wait_seconds}
+    return gettext("That code did not match. Check that your phone's clock is right and try again.")
 
 
 def _verified(
@@ -152,7 +156,7 @@ def two_factor(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = do_confirm_totp_device(pending, form.cleaned_data["code"], actor=user)
         if result.accepted:
-            return _verified(request, pending, "Two-factor sign-in is set up.")
+            return _verified(request, pending, gettext("Two-factor sign-in is set up."))
         error = _refusal(result)
     return render(
         request,

@@ -1,0 +1,43 @@
+"""The language switcher, the page direction and localised dates (four languages)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from pourparler.testing.http import sign_in
+from pourparler.testing.personas import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_out_visitor_switches_the_sign_in_page_to_arabic(client: Client) -> None:
+    page = client.get("/login/").content.decode()
+    assert '<html lang="en" dir="ltr">' in page
+    assert 'name="language" value="ar"' in page
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/login/"})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    page = client.get("/login/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "تسجيل الدخول" in page
+
+
+def test_the_switcher_keeps_csrf(client: Client) -> None:
+    checked = Client(enforce_csrf_checks=True)
+    response = checked.post("/i18n/setlang/", {"language": "fr", "next": "/login/"})
+    assert response.status_code == 403
+
+
+def test_the_switcher_will_not_send_anyone_off_site(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "https://evil.example/"})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+
+
+def test_the_navigation_follows_the_browser_language(client: Client, world: World) -> None:
+    sign_in(client, world.alice)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="fr" dir="ltr">' in page
+    assert "Mon travail" in page and "Enregistrer une interaction" in page
+    assert ">My work<" not in page
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mi trabajo" in page and "Registrar una interacción" in page

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
 
+from pourparler.dialogue.services import do_create_follow_up
 from pourparler.testing.http import sign_in
 from pourparler.testing.personas import World
 
@@ -41,3 +46,31 @@ def test_the_navigation_follows_the_browser_language(client: Client, world: Worl
     assert ">My work<" not in page
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Mi trabajo" in page and "Registrar una interacción" in page
+
+
+def test_a_date_is_written_the_way_each_language_writes_it(client: Client, world: World) -> None:
+    do_create_follow_up(
+        None,
+        actor=world.alice,
+        owner=world.alice,
+        compartment=world.varnia,
+        action="Send the summary of the rules",
+        due_on=datetime.date(2030, 3, 14),
+    )
+    sign_in(client, world.alice)
+    pages = {
+        lang: client.get("/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        for lang in ("en", "fr", "es", "ar")
+    }
+    assert "14 Mar 2030" in pages["en"]
+    assert "14/03/2030" in pages["fr"] and "14 Mar 2030" not in pages["fr"]
+    assert "14/03/2030" in pages["es"]
+    assert "14\u200f/03\u200f/2030" in pages["ar"] and "14 Mar 2030" not in pages["ar"]
+
+
+def test_every_language_has_a_day_first_date_and_time() -> None:
+    moment = datetime.datetime(2030, 3, 14, 16, 5, tzinfo=datetime.UTC)
+    for lang in ("en", "fr", "es", "ar"):
+        with translation.override(lang):
+            written = date_format(moment, "SHORT_DATETIME_FORMAT")
+        assert written.startswith("14") and "16:05" in written, (lang, written)

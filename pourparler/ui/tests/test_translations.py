@@ -36,6 +36,7 @@ APPS_DONE: dict[str, str] = {
     "handover": "helper E",
     "maps": "helper E",
     "dashboards": "helper E",
+    "networks": "helper E",
     "engagement": "helper D",
     "briefs": "helper D",
     "access": "helper C",

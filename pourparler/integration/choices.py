@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Pillar(models.TextChoices):
     """Where the law must be built into a weapon bearer for its members to respect it."""
 
-    DOCTRINE = "doctrine", _("Doctrine")
-    EDUCATION = "education", _("Education")
-    TRAINING = "training", _("Training")
-    EQUIPMENT = "equipment", _("Equipment")
-    SANCTIONS = "sanctions", _("Sanctions")
+    # In context: "Training" the pillar is not "training" the register of sessions.
+    DOCTRINE = "doctrine", pgettext_lazy("integration pillar", "Doctrine")
+    EDUCATION = "education", pgettext_lazy("integration pillar", "Education")
+    TRAINING = "training", pgettext_lazy("integration pillar", "Training")
+    EQUIPMENT = "equipment", pgettext_lazy("integration pillar", "Equipment")
+    SANCTIONS = "sanctions", pgettext_lazy("integration pillar", "Sanctions")
 
 
 # What each pillar covers, shown beside the heat map and in the form.
@@ -50,11 +52,11 @@ class IntegrationLevel(models.IntegerChoices):
     in ``LEVEL_HELP``.
     """
 
-    NONE = 0, _("None")
-    INITIAL = 1, _("Initial")
-    PARTIAL = 2, _("Partial")
-    SUBSTANTIAL = 3, _("Substantial")
-    FULL = 4, _("Full")
+    NONE = 0, pgettext_lazy("integration level", "None")
+    INITIAL = 1, pgettext_lazy("integration level", "Initial")
+    PARTIAL = 2, pgettext_lazy("integration level", "Partial")
+    SUBSTANTIAL = 3, pgettext_lazy("integration level", "Substantial")
+    FULL = 4, pgettext_lazy("integration level", "Full")
 
 
 LEVEL_HELP: dict[int, Promise] = {

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
@@ -40,8 +42,12 @@ EVIDENCE_CHOICES = 100
 class BearerChoiceForm(forms.Form):
     """Choose the bearer (and pillar) to assess."""
 
-    bearer = forms.ModelChoiceField(queryset=WeaponBearer.objects.visible_to(None), label="Bearer")
-    pillar = forms.ChoiceField(choices=[("", "Any"), *Pillar.choices], required=False)
+    bearer = forms.ModelChoiceField(
+        queryset=WeaponBearer.objects.visible_to(None), label=_("Bearer")
+    )
+    pillar = forms.ChoiceField(
+        choices=[("", _("Any")), *Pillar.choices], required=False, label=_("Pillar")
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,41 +66,46 @@ class SessionEvidenceField(forms.ModelMultipleChoiceField):
     """Pick sessions as evidence: date, kind and audience."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.held_on:%Y-%m-%d} — {obj.get_kind_display()}, {obj.participants} reached"
+        reached = gettext("%(count)s reached") % {"count": obj.participants}
+        return f"{obj.held_on:%Y-%m-%d} — {obj.get_kind_display()}, {reached}"
 
 
 class AssessmentForm(forms.ModelForm):
     """Record an assessment of one of a bearer's pillars, or correct one."""
 
     assessed_by = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Assessed by"
+        queryset=User.objects.none(), required=False, label=_("Assessed by")
     )
     interactions = InteractionEvidenceField(
         queryset=Interaction.objects.visible_to(None),
         required=False,
-        label="Interactions",
-        help_text="Contacts with this bearer that support the assessment.",
+        label=_("Interactions"),
+        help_text=_("Contacts with this bearer that support the assessment."),
     )
     sessions = SessionEvidenceField(
         queryset=DisseminationSession.objects.visible_to(None),
         required=False,
-        label="Sessions",
-        help_text="Dissemination or training sessions for this bearer that support it.",
+        label=_("Sessions"),
+        help_text=_("Dissemination or training sessions for this bearer that support it."),
     )
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the assessment.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the assessment."),
     )
 
     class Meta:
         model = IntegrationAssessment
         fields = ASSESSMENT_FIELDS
         labels = {
-            "compartment": "Delegation",
-            "assessed_on": "Assessed on",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "assessed_on": _("Assessed on"),
+            "pillar": _("Pillar"),
+            "level": _("Level"),
+            "evidence": _("Evidence"),
+            "confidentiality": _("Confidentiality"),
+            "restricted": _("Restrict to named colleagues"),
         }
         widgets = {
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

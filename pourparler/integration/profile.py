@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.dialogue.models import Interaction
@@ -39,7 +40,8 @@ def interaction_links(user: Any, interaction: Interaction) -> list[TimelineEntry
     return [
         TimelineEntry(
             when=a.assessed_on,
-            kind=f"Integration: {a.get_pillar_display().lower()}",
+            kind=gettext("Integration: %(pillar)s")
+            % {"pillar": str(a.get_pillar_display()).lower()},
             title=a.bearer.name,
             url=reverse("assessment_detail", args=[a.pk]),
             record=a,

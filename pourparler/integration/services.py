@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.models import Delegation, User
@@ -52,10 +53,12 @@ def _check_links(
     require_visible(DisseminationSession, added_sessions, actor)
     about = Interaction.objects.alive().filter(pk__in=added_interactions, bearers=bearer)
     if about.count() != len(set(added_interactions)):
-        raise ValidationError({"interactions": "Some interactions do not concern this bearer."})
+        raise ValidationError(
+            {"interactions": gettext("Some interactions do not concern this bearer.")}
+        )
     held_for = DisseminationSession.objects.alive().filter(pk__in=added_sessions, bearer=bearer)
     if held_for.count() != len(set(added_sessions)):
-        raise ValidationError({"sessions": "Some sessions were held for another bearer."})
+        raise ValidationError({"sessions": gettext("Some sessions were held for another bearer.")})
     return links
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import BearerKind
@@ -100,7 +101,7 @@ def assessment_history(request: AuthedRequest, bearer_pk: str, pillar: str = "")
     user = request.user
     bearer = get_visible_or_404(WeaponBearer, user, bearer_pk)
     if pillar and pillar not in Pillar.values:
-        raise Http404("No such pillar.")
+        raise Http404(gettext("No such pillar."))
     history = (
         IntegrationAssessment.objects.visible_to(user)
         .filter(bearer=bearer)
@@ -154,7 +155,7 @@ def assessment_create(request: AuthedRequest) -> HttpResponse:
     """Record an assessment: first the bearer (and pillar), then the level and evidence."""
     user = request.user
     if not _may_record(user):
-        raise PermissionDenied("Your role does not record assessments.")
+        raise PermissionDenied(gettext("Your role does not record assessments."))
     chooser = BearerChoiceForm(request.GET or None, user=user)
     if not chooser.is_valid():
         context = {"nav": NAV, "chooser": chooser}
@@ -166,7 +167,7 @@ def assessment_create(request: AuthedRequest) -> HttpResponse:
         assessment = do_record_assessment(
             actor=user, bearer=bearer, **form.field_values(), **form.link_values()
         )
-        messages.success(request, "Assessment recorded.")
+        messages.success(request, gettext("Assessment recorded."))
         return redirect("assessment_detail", pk=assessment.pk)
     context = {"nav": NAV, "form": form, "bearer": bearer, "creating": True}
     return render(request, "integration/assessment_form.html", context)
@@ -198,7 +199,7 @@ def assessment_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     assessment = get_visible_or_404(_reachable(user).select_related("bearer"), user, pk)
     if not _reachable(user, "change").filter(pk=pk).exists():
-        raise PermissionDenied("You may read this assessment but not change it.")
+        raise PermissionDenied(gettext("You may read this assessment but not change it."))
     form = AssessmentForm(
         request.POST or None, instance=assessment, user=user, bearer=assessment.bearer
     )
@@ -217,8 +218,8 @@ def assessment_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             links=form.link_values(),
         ),
         compare=lambda current: _conflict_rows(form, current),
-        what="assessment",
-        saved="Assessment saved.",
+        what=pgettext("named in a message", "assessment"),
+        saved=gettext("Assessment saved."),
         saved_to=reverse("assessment_detail", args=[assessment.pk]),
         gone_to=reverse("integration_overview"),
     )
@@ -245,8 +246,8 @@ def assessment_delete(request: AuthedRequest, pk: str) -> HttpResponse:
         delete=lambda version: do_delete_assessment(
             assessment, actor=user, expected_version=version
         ),
-        what="assessment",
-        deleted="Assessment deleted. An administrator can restore it.",
+        what=pgettext("named in a message", "assessment"),
+        deleted=gettext("Assessment deleted. An administrator can restore it."),
         stale_to=reverse("assessment_detail", args=[assessment.pk]),
         done_to=reverse(
             "assessment_history_pillar", args=[assessment.bearer_id, assessment.pillar]

@@ -43,6 +43,7 @@ APPS_DONE: dict[str, str] = {
     "commitments": "helper C",
     "dialogue": "helper B",
     "concerns": "helper B",
+    "integration": "helper B",
 }
 
 APPS_WITH_TEMPLATES = sorted(p.parent.name for p in PACKAGE.glob("*/templates"))

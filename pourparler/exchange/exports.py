@@ -36,6 +36,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from pourparler.core import audit
 from pourparler.core.access import clearance_for
@@ -67,7 +68,8 @@ class ExportList:
     """A list a user may export: its rows for a user and filters, and its columns."""
 
     name: str
-    label: str
+    # Shown to people (translated when shown); the name is the stable key.
+    label: str | Promise
     model: type[models.Model]
     rows: Callable[[Any, QueryDict], models.QuerySet[Any]]
     columns: Sequence[Column]

@@ -328,7 +328,7 @@ def export_list(request: AuthedRequest, name: str) -> HttpResponseBase:
         response = StreamingHttpResponse(exports.json_chunks(prepared), content_type=content_type)
     elif fmt == "xlsx":
         response = HttpResponse(
-            exports.xlsx_bytes(prepared, export.label), content_type=content_type
+            exports.xlsx_bytes(prepared, str(export.label)), content_type=content_type
         )
     else:
         document = exports.geojson_document(prepared)

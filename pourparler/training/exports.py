@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.dialogue.models import Topic
@@ -46,7 +47,7 @@ def _topics(session: DisseminationSession) -> str:
 EXPORTS = [
     ExportList(
         name="sessions",
-        label="Dissemination sessions",
+        label=_("Dissemination sessions"),
         model=DisseminationSession,
         rows=sessions,
         columns=[

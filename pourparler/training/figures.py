@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import WeaponBearer
@@ -30,7 +31,7 @@ from pourparler.training.models import DisseminationSession
 
 # The label of sessions about a bearer the viewer may not see (a restricted bearer).
 HIDDEN_BEARER = "A bearer you may not see"
-NO_TOPIC = "No topic recorded"
+NO_TOPIC = _("No topic recorded")
 
 Sessions = RestrictedQuerySet[DisseminationSession]
 
@@ -189,7 +190,7 @@ def reach_by_topic(sessions: Sessions, user: Any) -> list[Row]:
         if topic.pk in grouped
     ]
     if None in grouped:
-        rows.append(Row(None, NO_TOPIC, grouped[None]))
+        rows.append(Row(None, str(NO_TOPIC), grouped[None]))
     return rows
 
 

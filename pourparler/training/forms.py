@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.core.access import clearance_for
@@ -85,45 +87,49 @@ def _date_input() -> forms.DateInput:
 class SessionForm(forms.ModelForm):
     """Record or edit a dissemination or training session."""
 
-    language = forms.ChoiceField(label="Language", choices=())
+    language = forms.ChoiceField(label=_("Language"), choices=())
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.visible_to(None),
         required=False,
-        label="Units",
-        help_text="Units of the bearer the participants came from, if known.",
+        label=_("Units"),
+        help_text=_("Units of the bearer the participants came from, if known."),
     )
     facilitators = StaffChoiceField(
-        queryset=User.objects.none(), required=False, label="Our facilitators"
+        queryset=User.objects.none(), required=False, label=_("Our facilitators")
     )
     interaction = InteractionChoiceField(
         queryset=Interaction.objects.visible_to(None),
         required=False,
-        label="Recorded as interaction",
-        help_text="The briefing, course or conference in the contact log, if it was logged.",
+        label=_("Recorded as interaction"),
+        help_text=_("The briefing, course or conference in the contact log, if it was logged."),
     )
     restricted_to = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Restricted to",
-        help_text="Only these colleagues (and you) will see the session.",
+        label=_("Restricted to"),
+        help_text=_("Only these colleagues (and you) will see the session."),
     )
 
     class Meta:
         model = DisseminationSession
         fields = SESSION_FIELDS
         labels = {
-            "compartment": "Delegation",
-            "held_on": "Held on",
-            "ends_on": "Until",
-            "place_name": "Place",
-            "level": "Audience level",
-            "participants": "Participants",
-            "women": "Of whom women",
-            "external_facilitators": "Other facilitators",
-            "tested": "Number tested",
-            "pre_score": "Average score before",
-            "post_score": "Average score after",
-            "restricted": "Restrict to named colleagues",
+            "compartment": _("Delegation"),
+            "kind": _("Kind"),
+            "bearer": _("Bearer"),
+            "topics": _("Topics"),
+            "notes": _("Notes"),
+            "held_on": _("Held on"),
+            "ends_on": _("Until"),
+            "place_name": _("Place"),
+            "level": _("Audience level"),
+            "participants": _("Participants"),
+            "women": _("Of whom women"),
+            "external_facilitators": _("Other facilitators"),
+            "tested": _("Number tested"),
+            "pre_score": _("Average score before"),
+            "post_score": _("Average score after"),
+            "restricted": _("Restrict to named colleagues"),
         }
         widgets = {
             "held_on": _date_input(),
@@ -197,8 +203,8 @@ class SessionForm(forms.ModelForm):
             if strangers:
                 self.add_error(
                     "units",
-                    f"These units belong to another bearer than {bearer.name}: "
-                    + ", ".join(strangers),
+                    gettext("These units belong to another bearer than %(bearer)s: %(units)s")
+                    % {"bearer": bearer.name, "units": ", ".join(strangers)},
                 )
         compartment = data.get("compartment")
         interaction = data.get("interaction")
@@ -208,7 +214,8 @@ class SessionForm(forms.ModelForm):
             and interaction.compartment_id != compartment.pk
         ):
             self.add_error(
-                "interaction", "This interaction belongs to another delegation's contact log."
+                "interaction",
+                gettext("This interaction belongs to another delegation's contact log."),
             )
         if not data.get("restricted"):
             data["restricted_to"] = []

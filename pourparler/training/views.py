@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import Level
@@ -117,11 +118,11 @@ def session_create(request: AuthedRequest) -> HttpResponse:
     """Record a session: kind, audience, topics, facilitators and test scores."""
     user = request.user
     if not _may_record(user):
-        raise PermissionDenied("Your role does not record sessions.")
+        raise PermissionDenied(gettext("Your role does not record sessions."))
     form = SessionForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         session = do_record_session(actor=user, **form.field_values(), **form.link_values())
-        messages.success(request, "Session recorded.")
+        messages.success(request, gettext("Session recorded."))
         return redirect("session_detail", pk=session.pk)
     context = {"nav": NAV, "form": form, "creating": True}
     return render(request, "training/session_form.html", context)
@@ -158,7 +159,7 @@ def session_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     session = get_visible_or_404(DisseminationSession, user, pk)
     if not DisseminationSession.objects.visible_to(user, "change").filter(pk=session.pk).exists():
-        raise PermissionDenied("You may read this session but not change it.")
+        raise PermissionDenied(gettext("You may read this session but not change it."))
     form = SessionForm(request.POST or None, instance=session, user=user)
     if request.method == "GET":
         # The form shows the confidential notes: opening it is a read.
@@ -175,8 +176,8 @@ def session_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             links=form.link_values(),
         ),
         compare=lambda current: _conflict_rows(form, current),
-        what="session",
-        saved="Session saved.",
+        what=gettext("session"),
+        saved=gettext("Session saved."),
         saved_to=reverse("session_detail", args=[session.pk]),
         gone_to=reverse("session_list"),
     )
@@ -194,8 +195,8 @@ def session_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     return delete_or_explain(
         request,
         delete=lambda version: do_delete_session(session, actor=user, expected_version=version),
-        what="session",
-        deleted="Session deleted. An administrator can restore it.",
+        what=gettext("session"),
+        deleted=gettext("Session deleted. An administrator can restore it."),
         stale_to=reverse("session_detail", args=[session.pk]),
         done_to=reverse("session_list"),
     )

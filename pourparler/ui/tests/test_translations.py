@@ -39,6 +39,7 @@ APPS_DONE: dict[str, str] = {
     "networks": "helper E",
     "engagement": "helper D",
     "briefs": "helper D",
+    "training": "helper D",
     "access": "helper C",
     "commitments": "helper C",
     "dialogue": "helper B",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.exchange.exports import Column, ExportList
 from pourparler.handover.models import Handover
@@ -32,7 +33,7 @@ def _passed(handover: Handover) -> str:
 EXPORTS = [
     ExportList(
         name="handovers",
-        label="Handovers",
+        label=_("Handovers"),
         model=Handover,
         rows=handovers,
         columns=[

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.exchange.exports import Column, ExportList
 from pourparler.maps.models import AreaOfControl
@@ -52,7 +53,7 @@ def _km2(area: AreaOfControl) -> float:
 EXPORTS = [
     ExportList(
         name="areas-of-control",
-        label="Areas of control",
+        label=_("Areas of control"),
         model=AreaOfControl,
         rows=areas,
         geometry=lambda a: json.loads(a.outline),

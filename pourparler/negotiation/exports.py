@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.exchange.exports import Column, ExportList
@@ -47,7 +48,7 @@ def _unsigned(file: NegotiationFile) -> int:
 EXPORTS = [
     ExportList(
         name="negotiation-files",
-        label="Negotiation files",
+        label=_("Negotiation files"),
         model=NegotiationFile,
         rows=files,
         columns=[

@@ -33,6 +33,47 @@ SECTIONS = (
 )
 
 
+# What a version's summary says, as the service stores it (in English, like a log), and
+# as a reader of another language reads it. A summary not listed is shown as stored.
+SUMMARIES: dict[str, Any] = {
+    "File opened": _("File opened"),
+    "File details changed": _("File details changed"),
+    "Red line changed; its sign-off is cleared": _("Red line changed; its sign-off is cleared"),
+    "Red line signed off": _("Red line signed off"),
+    "Island item added": _("Island item added"),
+    "Island item changed": _("Island item changed"),
+    "Island item removed": _("Island item removed"),
+    "Iceberg entry added": _("Iceberg entry added"),
+    "Iceberg entry changed": _("Iceberg entry changed"),
+    "Iceberg entry removed": _("Iceberg entry removed"),
+    "Stakeholder added": _("Stakeholder added"),
+    "Stakeholder changed": _("Stakeholder changed"),
+    "Stakeholder removed": _("Stakeholder removed"),
+    "Link between stakeholders added": _("Link between stakeholders added"),
+    "Link between stakeholders changed": _("Link between stakeholders changed"),
+    "Link between stakeholders removed": _("Link between stakeholders removed"),
+    "Red line added": _("Red line added"),
+    "Red line changed": _("Red line changed"),
+    "Red line removed": _("Red line removed"),
+    "Bottom line added": _("Bottom line added"),
+    "Bottom line changed": _("Bottom line changed"),
+    "Bottom line removed": _("Bottom line removed"),
+    "Scenario added": _("Scenario added"),
+    "Scenario changed": _("Scenario changed"),
+    "Scenario removed": _("Scenario removed"),
+}
+_HANDED_OVER = "Handed over to "
+
+
+def summary_shown(summary: str) -> str:
+    """A version's stored summary in the reader's language (as stored if unknown)."""
+    if summary in SUMMARIES:
+        return str(SUMMARIES[summary])
+    if summary.startswith(_HANDED_OVER):
+        return gettext("Handed over to %(name)s") % {"name": summary[len(_HANDED_OVER) :]}
+    return summary
+
+
 @dataclass(frozen=True)
 class Section:
     """A heading of the file and its lines in one version (or their differences)."""

@@ -48,7 +48,7 @@ from pourparler.negotiation.services import (
     do_update_file,
     is_head_of,
 )
-from pourparler.negotiation.versions import Names, content_of, diff, sections
+from pourparler.negotiation.versions import Names, content_of, diff, sections, summary_shown
 from pourparler.people.models import Person
 from pourparler.ui.editing import delete_or_explain, save_edit
 from pourparler.ui.paging import page_of
@@ -536,6 +536,8 @@ def version_list(request: AuthedRequest, pk: str) -> HttpResponse:
         .order_by("-number")
     )
     page = page_of(versions, request)
+    for version in page.items:
+        version.summary_shown = summary_shown(version.summary)
     record_read(user, file)
     context = {"nav": NAV, "file": file, "page": page}
     return render(request, "negotiation/version_list.html", context)
@@ -568,6 +570,7 @@ def version_detail(request: AuthedRequest, pk: str, number: int) -> HttpResponse
         "nav": NAV,
         "file": file,
         "version": version,
+        "summary": summary_shown(version.summary),
         "sections": sections(content, Names(user, [content])),
     }
     return render(request, "negotiation/version_detail.html", context)

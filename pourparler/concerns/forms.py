@@ -54,7 +54,7 @@ class InteractionChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         place = f", {obj.place_name}" if obj.place_name else ""
-        when = formats.date_format(timezone.localtime(obj.occurred_at), "j M Y")
+        when = formats.date_format(timezone.localtime(obj.occurred_at), "SHORT_DATE_FORMAT")
         return f"{when} · {obj.get_kind_display()}{place}"
 
 

@@ -187,7 +187,7 @@ class Concern(Record):
         # Month names in the reader's language ("March 2026", "mars 2026").
         if self.date_precision == DatePrecision.MONTH:
             return date_format(self.occurred_on, "F Y")
-        return date_format(self.occurred_on, "j F Y")
+        return date_format(self.occurred_on, "DATE_FORMAT")
 
     @property
     def is_active(self) -> bool:

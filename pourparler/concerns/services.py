@@ -103,7 +103,7 @@ def _refuse(field: str | None, message: Any) -> None:
 
 def _day(day: datetime.date) -> str:
     """A day as the reader's language writes it ("5 March 2026", "5 mars 2026")."""
-    return date_format(day, "j F Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def _today() -> datetime.date:

@@ -27,7 +27,7 @@ def test_heat_map_speaks_french_and_arabic(world: World, army: WeaponBearer) -> 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     french = client.get(url).content.decode()
     assert "Intégration du droit" in french and "Les cinq piliers" in french
-    assert "Entraînement" in french and "Substantielle" in french and "Avr 2026" in french
+    assert "Entraînement" in french and "Substantielle" in french and "avril 2026" in french
     assert "Integration of the law" not in french and "The five pillars" not in french
     assert "Apr 2026" not in french and "Substantial" not in french
 

@@ -26,14 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.law.references import REFERENCES, Reference
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
-DISCLAIMER = (
+DISCLAIMER = _(
     "This answer supports and does not replace legal advice. It follows general rules "
     "from the facts given; the classification of a situation and the status of a "
     "force are for a legal adviser to confirm, with the treaties the State has joined, "
@@ -41,91 +46,101 @@ DISCLAIMER = (
 )
 
 # The facts asked, each with its choices: value, label, and what it means in plain words.
-FACT_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+FACT_CHOICES: dict[str, tuple[tuple[str, StrOrPromise], ...]] = {
     "situation": (
-        ("iac", "International armed conflict"),
-        ("niac", "Non-international armed conflict"),
-        ("other_violence", "Other situation of violence"),
-        ("disaster", "Disaster"),
-        (UNKNOWN, "Not known"),
+        ("iac", _("International armed conflict")),
+        ("niac", _("Non-international armed conflict")),
+        ("other_violence", _("Other situation of violence")),
+        ("disaster", _("Disaster")),
+        (UNKNOWN, _("Not known")),
     ),
     "bearer_kind": (
-        ("armed_forces", "State armed forces"),
-        ("police", "Police"),
-        ("gendarmerie", "Gendarmerie"),
-        ("other_law_enforcement", "Other law enforcement (border guards, customs, prisons)"),
-        ("non_state_armed_group", "Non-State armed group"),
-        ("militia", "Pro-government militia or paramilitary"),
-        ("private_security", "Private military or security company"),
-        ("peace_operation", "Multinational or peace operation"),
-        (UNKNOWN, "Not known"),
+        ("armed_forces", _("State armed forces")),
+        ("police", _("Police")),
+        ("gendarmerie", _("Gendarmerie")),
+        ("other_law_enforcement", _("Other law enforcement (border guards, customs, prisons)")),
+        ("non_state_armed_group", _("Non-State armed group")),
+        ("militia", _("Pro-government militia or paramilitary")),
+        ("private_security", _("Private military or security company")),
+        ("peace_operation", _("Multinational or peace operation")),
+        (UNKNOWN, _("Not known")),
     ),
     "operation": (
-        ("hostilities", "Conduct of hostilities (fighting an adversary)"),
-        ("arrest", "Arrest"),
-        ("detention", "Detention"),
-        ("crowd", "Crowd management (assemblies, demonstrations)"),
-        ("checkpoint", "Checkpoint"),
-        ("search", "Search and seizure"),
-        (UNKNOWN, "Not known"),
+        ("hostilities", _("Conduct of hostilities (fighting an adversary)")),
+        ("arrest", _("Arrest")),
+        ("detention", _("Detention")),
+        ("crowd", _("Crowd management (assemblies, demonstrations)")),
+        ("checkpoint", _("Checkpoint")),
+        ("search", _("Search and seizure")),
+        (UNKNOWN, _("Not known")),
     ),
-    "incorporated": ((YES, "Yes"), (NO, "No"), (UNKNOWN, "Not known")),
-    "direct_part": ((YES, "Yes"), (NO, "No"), (UNKNOWN, "Not known")),
-    "ap2_party": ((YES, "Yes"), (NO, "No"), (UNKNOWN, "Not known")),
-    "ap2_threshold": ((YES, "Yes"), (NO, "No"), (UNKNOWN, "Not known")),
-    "derogated": ((YES, "Yes"), (NO, "No"), (UNKNOWN, "Not known")),
+    "incorporated": ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known"))),
+    "direct_part": ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known"))),
+    "ap2_party": ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known"))),
+    "ap2_threshold": ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known"))),
+    "derogated": ((YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known"))),
 }
 
-FACT_QUESTIONS: dict[str, tuple[str, str]] = {
+FACT_QUESTIONS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "situation": (
-        "What is the situation?",
-        "An armed conflict between States is international; one between a State and an "
-        "organised armed group, or between such groups, is non-international. Unrest, "
-        "riots and urban violence below that level are other situations of violence.",
+        _("What is the situation?"),
+        _(
+            "An armed conflict between States is international; one between a State and an "
+            "organised armed group, or between such groups, is non-international. Unrest, "
+            "riots and urban violence below that level are other situations of violence."
+        ),
     ),
     "bearer_kind": (
-        "Who carries the weapons?",
-        "The kind of force whose rules you want to know.",
+        _("Who carries the weapons?"),
+        _("The kind of force whose rules you want to know."),
     ),
     "operation": (
-        "What are they doing?",
-        "Fighting an adversary is conduct of hostilities; arresting, holding, managing a "
-        "crowd, running a checkpoint or searching is law enforcement.",
+        _("What are they doing?"),
+        _(
+            "Fighting an adversary is conduct of hostilities; arresting, holding, managing a "
+            "crowd, running a checkpoint or searching is law enforcement."
+        ),
     ),
     "incorporated": (
-        "Has this police or law-enforcement body been made part of the armed forces?",
-        "By law or decree, for the conflict. Asked only of police, gendarmerie and other "
-        "law enforcement.",
+        _("Has this police or law-enforcement body been made part of the armed forces?"),
+        _(
+            "By law or decree, for the conflict. Asked only of police, gendarmerie and other "
+            "law enforcement."
+        ),
     ),
     "direct_part": (
-        "Do its members take a direct part in the hostilities?",
-        "Fighting alongside the army, attacking the adversary, defending a military "
-        "position: acts that harm the adversary in the fighting, not ordinary policing.",
+        _("Do its members take a direct part in the hostilities?"),
+        _(
+            "Fighting alongside the army, attacking the adversary, defending a military "
+            "position: acts that harm the adversary in the fighting, not ordinary policing."
+        ),
     ),
     "ap2_party": (
-        "Is the State party to Additional Protocol II?",
-        "Only matters in a non-international armed conflict.",
+        _("Is the State party to Additional Protocol II?"),
+        _("Only matters in a non-international armed conflict."),
     ),
     "ap2_threshold": (
-        "Is the armed group organised under a responsible command, and does it control "
-        "territory so that it can carry out sustained, concerted operations?",
-        "The threshold of AP II; common Article 3 applies without it.",
+        _(
+            "Is the armed group organised under a responsible command, and does it control "
+            "territory so that it can carry out sustained, concerted operations?"
+        ),
+        _("The threshold of AP II; common Article 3 applies without it."),
     ),
     "derogated": (
-        "Has the State derogated from the Covenant (ICCPR Art. 4)?",
-        "A public emergency proclaimed and notified to the United Nations.",
+        _("Has the State derogated from the Covenant (ICCPR Art. 4)?"),
+        _("A public emergency proclaimed and notified to the United Nations."),
     ),
 }
 
 FRAMEWORK_LABELS = {
-    "ihl": "International humanitarian law",
-    "ihrl": "International human rights law",
-    "domestic": "Domestic law",
+    "ihl": _("International humanitarian law"),
+    "ihrl": _("International human rights law"),
+    "domestic": _("Domestic law"),
 }
 PARADIGM_LABELS = {
-    "hostilities": "Conduct of hostilities",
-    "law_enforcement": "Law enforcement",
-    "detention_ihl": "Detention under IHL",
+    "hostilities": _("Conduct of hostilities"),
+    "law_enforcement": _("Law enforcement"),
+    "detention_ihl": _("Detention under IHL"),
 }
 
 POLICING = ("arrest", "detention", "crowd", "checkpoint", "search")
@@ -165,7 +180,7 @@ class Facts:
         return urlencode({f.name: getattr(self, f.name) for f in fields(self)})
 
     @property
-    def labels(self) -> dict[str, str]:
+    def labels(self) -> dict[str, StrOrPromise]:
         """The plain label of each fact's value, by fact."""
         return {name: dict(choices)[getattr(self, name)] for name, choices in FACT_CHOICES.items()}
 
@@ -190,20 +205,20 @@ class Answer:
     paradigms: tuple[str, ...]
     steps: tuple[Step, ...]
     open_questions: tuple[str, ...]
-    disclaimer: str = DISCLAIMER
+    disclaimer: StrOrPromise = DISCLAIMER
 
     @property
-    def framework_items(self) -> list[tuple[str, str]]:
+    def framework_items(self) -> list[tuple[str, StrOrPromise]]:
         """The frameworks as (key, label) pairs."""
         return [(f, FRAMEWORK_LABELS[f]) for f in self.frameworks]
 
     @property
-    def paradigm_items(self) -> list[tuple[str, str]]:
+    def paradigm_items(self) -> list[tuple[str, StrOrPromise]]:
         """The paradigms as (key, label) pairs."""
         return [(p, PARADIGM_LABELS[p]) for p in self.paradigms]
 
     @property
-    def open_question_labels(self) -> list[str]:
+    def open_question_labels(self) -> list[StrOrPromise]:
         return [FACT_QUESTIONS[name][0] for name in self.open_questions]
 
     @property
@@ -278,7 +293,7 @@ class Rule:
 
     key: str
     condition: Condition
-    text: str
+    text: StrOrPromise
     references: tuple[str, ...]
     frameworks: tuple[str, ...] = ()
     paradigms: tuple[str, ...] = ()
@@ -293,37 +308,45 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "iac",
         (when(situation="iac"),),
-        "This is an international armed conflict: the four Geneva Conventions, Additional "
-        "Protocol I where the States have joined it, and customary IHL apply in full. Human "
-        "rights law does not stop: it keeps binding the State alongside IHL.",
+        _(
+            "This is an international armed conflict: the four Geneva Conventions, Additional "
+            "Protocol I where the States have joined it, and customary IHL apply in full. Human "
+            "rights law does not stop: it keeps binding the State alongside IHL."
+        ),
         ("gc-ca2", "cihl", "iccpr-2", "hrc-gc36"),
         frameworks=("ihl", "ihrl"),
     ),
     Rule(
         "niac",
         (when(situation="niac"),),
-        "This is a non-international armed conflict: common Article 3 binds every party, "
-        "the State and the armed groups alike, and customary IHL fills in most rules on "
-        "fighting. The State stays bound by its human rights obligations.",
+        _(
+            "This is a non-international armed conflict: common Article 3 binds every party, "
+            "the State and the armed groups alike, and customary IHL fills in most rules on "
+            "fighting. The State stays bound by its human rights obligations."
+        ),
         ("gc-ca3", "cihl", "iccpr-2"),
         frameworks=("ihl", "ihrl"),
     ),
     Rule(
         "niac-apii",
         (when(situation="niac", ap2_party=YES, ap2_threshold=YES),),
-        "The State is party to Additional Protocol II and the armed group meets its "
-        "threshold (responsible command, control of territory, sustained and concerted "
-        "operations): AP II applies as well, with its guarantees for people in the parties' "
-        "power and its protection of civilians.",
+        _(
+            "The State is party to Additional Protocol II and the armed group meets its "
+            "threshold (responsible command, control of territory, sustained and concerted "
+            "operations): AP II applies as well, with its guarantees for people in the parties' "
+            "power and its protection of civilians."
+        ),
         ("apii-1", "apii-4-6", "apii-13"),
         frameworks=("ihl",),
     ),
     Rule(
         "niac-no-apii",
         (when(situation="niac", ap2_party=NO), when(situation="niac", ap2_threshold=NO)),
-        "Additional Protocol II does not apply here (the State is not party to it, or the "
-        "armed group does not meet its threshold): common Article 3 and customary IHL are "
-        "the IHL that binds the parties.",
+        _(
+            "Additional Protocol II does not apply here (the State is not party to it, or the "
+            "armed group does not meet its threshold): common Article 3 and customary IHL are "
+            "the IHL that binds the parties."
+        ),
         ("apii-1", "gc-ca3", "cihl"),
         frameworks=("ihl",),
     ),
@@ -333,19 +356,23 @@ RULES: tuple[Rule, ...] = (
             when(situation="niac", ap2_party=UNKNOWN, ap2_threshold=(YES, UNKNOWN)),
             when(situation="niac", ap2_party=(YES, UNKNOWN), ap2_threshold=UNKNOWN),
         ),
-        "Whether Additional Protocol II applies is not known. If the State is party to it "
-        "and the armed group has a responsible command and controls territory enough for "
-        "sustained, concerted operations, AP II adds its guarantees; if either is missing, "
-        "common Article 3 and customary IHL alone apply. Common Article 3 applies either way.",
+        _(
+            "Whether Additional Protocol II applies is not known. If the State is party to it "
+            "and the armed group has a responsible command and controls territory enough for "
+            "sustained, concerted operations, AP II adds its guarantees; if either is missing, "
+            "common Article 3 and customary IHL alone apply. Common Article 3 applies either way."
+        ),
         ("apii-1", "gc-ca3"),
         depends_on=("ap2_party", "ap2_threshold"),
     ),
     Rule(
         "other-violence",
         (when(situation="other_violence"),),
-        "This is another situation of violence, below the threshold of an armed conflict: "
-        "IHL does not apply. Human rights law and domestic law govern every use of force, "
-        "which follows the law-enforcement rules whoever uses it, soldiers included.",
+        _(
+            "This is another situation of violence, below the threshold of an armed conflict: "
+            "IHL does not apply. Human rights law and domestic law govern every use of force, "
+            "which follows the law-enforcement rules whoever uses it, soldiers included."
+        ),
         ("iccpr-6", "iccpr-9", "ccleo", "bpuff", "domestic"),
         frameworks=("ihrl", "domestic"),
         paradigms=("law_enforcement",),
@@ -353,10 +380,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "disaster",
         (when(situation="disaster"),),
-        "A disaster is not an armed conflict: IHL does not apply (unless a conflict goes on "
-        "in the same place). Domestic law, including the State's emergency and disaster "
-        "laws, and human rights law govern; any force used, to keep order or protect relief, "
-        "follows the law-enforcement rules.",
+        _(
+            "A disaster is not an armed conflict: IHL does not apply (unless a conflict goes on "
+            "in the same place). Domestic law, including the State's emergency and disaster "
+            "laws, and human rights law govern; any force used, to keep order or protect relief, "
+            "follows the law-enforcement rules."
+        ),
         ("domestic", "idrl", "iccpr-6", "iccpr-9", "bpuff"),
         frameworks=("domestic", "ihrl"),
         paradigms=("law_enforcement",),
@@ -364,11 +393,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "situation-unknown",
         (when(situation=UNKNOWN),),
-        "The situation is not classified. If it is an armed conflict between States, the "
-        "Geneva Conventions apply in full; if between a State and an organised armed group "
-        "(or between groups) with fighting of some intensity, common Article 3 applies; "
-        "below that, riots and isolated violence are governed by human rights and domestic "
-        "law only. Ask a legal adviser to classify it.",
+        _(
+            "The situation is not classified. If it is an armed conflict between States, the "
+            "Geneva Conventions apply in full; if between a State and an organised armed group "
+            "(or between groups) with fighting of some intensity, common Article 3 applies; "
+            "below that, riots and isolated violence are governed by human rights and domestic "
+            "law only. Ask a legal adviser to classify it."
+        ),
         ("gc-ca2", "gc-ca3", "apii-1", "iccpr-6"),
         frameworks=("ihrl",),
         depends_on=("situation",),
@@ -377,98 +408,118 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "armed-forces-iac",
         (when(situation="iac", bearer_kind="armed_forces"),),
-        "Members of the State's armed forces are combatants: they may be attacked, may take "
-        "part in hostilities without being tried for it, and are prisoners of war if "
-        "captured.",
+        _(
+            "Members of the State's armed forces are combatants: they may be attacked, may take "
+            "part in hostilities without being tried for it, and are prisoners of war if "
+            "captured."
+        ),
         ("api-43", "gc3-4"),
         frameworks=("ihl",),
     ),
     Rule(
         "armed-group-iac",
         (when(situation="iac", bearer_kind=("non_state_armed_group", "militia")),),
-        "In an international armed conflict a militia or armed group counts as part of a "
-        "party's armed forces if it belongs to that party and meets the conditions of GC III "
-        "Art. 4 (command, distinctive sign, arms carried openly, respect for the laws of "
-        "war); its members are then combatants. Otherwise they are civilians, who lose "
-        "protection only while taking a direct part in hostilities.",
+        _(
+            "In an international armed conflict a militia or armed group counts as part of a "
+            "party's armed forces if it belongs to that party and meets the conditions of GC III "
+            "Art. 4 (command, distinctive sign, arms carried openly, respect for the laws of "
+            "war); its members are then combatants. Otherwise they are civilians, who lose "
+            "protection only while taking a direct part in hostilities."
+        ),
         ("gc3-4", "api-43", "api-51-3"),
         frameworks=("ihl",),
     ),
     Rule(
         "armed-group-niac",
         (when(situation="niac", bearer_kind="non_state_armed_group"),),
-        "The armed group is a party to the conflict and bound by common Article 3 and "
-        "customary IHL, whatever the State thinks of it. Its members with a continuous "
-        "combat function may be attacked like soldiers; there is no combatant privilege, so "
-        "domestic law may try them for taking up arms.",
+        _(
+            "The armed group is a party to the conflict and bound by common Article 3 and "
+            "customary IHL, whatever the State thinks of it. Its members with a continuous "
+            "combat function may be attacked like soldiers; there is no combatant privilege, so "
+            "domestic law may try them for taking up arms."
+        ),
         ("gc-ca3", "cihl", "icrc-dph", "domestic"),
         frameworks=("ihl", "domestic"),
     ),
     Rule(
         "state-forces-niac",
         (when(situation="niac", bearer_kind=("armed_forces", "militia")),),
-        "The State's armed forces, and militias fighting for it under its command, are a "
-        "party to the conflict bound by common Article 3 and customary IHL, and remain bound "
-        "by the State's human rights obligations.",
+        _(
+            "The State's armed forces, and militias fighting for it under its command, are a "
+            "party to the conflict bound by common Article 3 and customary IHL, and remain bound "
+            "by the State's human rights obligations."
+        ),
         ("gc-ca3", "cihl-4", "iccpr-2"),
         frameworks=("ihl", "ihrl"),
     ),
     Rule(
         "peace-operation",
         (when(conflict=YES, bearer_kind="peace_operation"),),
-        "A multinational or peace operation is bound by IHL when, and for as long as, its "
-        "forces take part in the fighting as combatants; otherwise its members are protected "
-        "as long as they are entitled to the protection given to civilians.",
+        _(
+            "A multinational or peace operation is bound by IHL when, and for as long as, its "
+            "forces take part in the fighting as combatants; otherwise its members are protected "
+            "as long as they are entitled to the protection given to civilians."
+        ),
         ("sgb-1999", "cihl"),
         frameworks=("ihl",),
     ),
     Rule(
         "incorporated-iac",
         (when(situation="iac", bearer_kind=LAW_ENFORCEMENT_BODIES, incorporated=YES),),
-        "The law-enforcement body has been made part of the armed forces: its members are "
-        "combatants bound by IHL, may be attacked like soldiers and are prisoners of war if "
-        "captured. The State must notify the other parties of the incorporation (AP I Art. "
-        "43(3)); without notice the adversary may not know that police are now combatants.",
+        _(
+            "The law-enforcement body has been made part of the armed forces: its members are "
+            "combatants bound by IHL, may be attacked like soldiers and are prisoners of war if "
+            "captured. The State must notify the other parties of the incorporation (AP I Art. "
+            "43(3)); without notice the adversary may not know that police are now combatants."
+        ),
         ("api-43-3", "api-43", "cihl-4", "gc3-4"),
         frameworks=("ihl",),
     ),
     Rule(
         "incorporated-niac",
         (when(situation="niac", bearer_kind=LAW_ENFORCEMENT_BODIES, incorporated=YES),),
-        "The law-enforcement body has been made part of the armed forces: its members count "
-        "as members of the State's armed forces, bound by IHL and open to attack. (AP I "
-        "Art. 43(3) and its notice duty belong to international conflicts; the idea is the "
-        "same in custom.)",
+        _(
+            "The law-enforcement body has been made part of the armed forces: its members count "
+            "as members of the State's armed forces, bound by IHL and open to attack. (AP I "
+            "Art. 43(3) and its notice duty belong to international conflicts; the idea is the "
+            "same in custom.)"
+        ),
         ("cihl-4", "api-43-3", "gc-ca3"),
         frameworks=("ihl",),
     ),
     Rule(
         "not-incorporated",
         (when(conflict=YES, bearer_kind=LAW_ENFORCEMENT_BODIES, incorporated=NO),),
-        "The law-enforcement body is not part of the armed forces: in law its members are "
-        "civilians, protected from attack. Their ordinary work (arrests, patrols, public "
-        "order) is law enforcement under human rights law, even in the middle of the "
-        "conflict.",
+        _(
+            "The law-enforcement body is not part of the armed forces: in law its members are "
+            "civilians, protected from attack. Their ordinary work (arrests, patrols, public "
+            "order) is law enforcement under human rights law, even in the middle of the "
+            "conflict."
+        ),
         ("api-50", "api-51-3", "cihl-6", "ccleo"),
         frameworks=("ihrl",),
     ),
     Rule(
         "incorporated-unknown",
         (when(conflict=(YES, UNKNOWN), bearer_kind=LAW_ENFORCEMENT_BODIES, incorporated=UNKNOWN),),
-        "Whether the body has been made part of the armed forces is not known. If it has, "
-        "its members are members of the armed forces (combatants in an international "
-        "conflict, after notice to the adversary); if it has not, they are civilians bound by "
-        "law-enforcement rules and protected unless they take a direct part in hostilities.",
+        _(
+            "Whether the body has been made part of the armed forces is not known. If it has, "
+            "its members are members of the armed forces (combatants in an international "
+            "conflict, after notice to the adversary); if it has not, they are civilians bound by "
+            "law-enforcement rules and protected unless they take a direct part in hostilities."
+        ),
         ("api-43-3", "api-50", "cihl-4"),
         depends_on=("incorporated",),
     ),
     Rule(
         "direct-part",
         (when(conflict=YES, status="direct_part"),),
-        "Its members take a direct part in hostilities: they lose protection from attack for "
-        "such time as they do, and for those acts they must follow the IHL rules on "
-        "fighting (distinction, proportionality, precautions). When they go back to "
-        "policing, law-enforcement rules govern again.",
+        _(
+            "Its members take a direct part in hostilities: they lose protection from attack for "
+            "such time as they do, and for those acts they must follow the IHL rules on "
+            "fighting (distinction, proportionality, precautions). When they go back to "
+            "policing, law-enforcement rules govern again."
+        ),
         ("api-51-3", "apii-13", "cihl-6", "icrc-dph"),
         frameworks=("ihl",),
         paradigms=("hostilities",),
@@ -483,27 +534,33 @@ RULES: tuple[Rule, ...] = (
                 direct_part=UNKNOWN,
             ),
         ),
-        "Whether its members take a direct part in hostilities is not known. If they do "
-        "(fighting alongside the army, attacking the adversary), they may be attacked while "
-        "they do so and must respect the IHL rules on fighting; if they do not, they remain "
-        "protected civilians whose use of force is law enforcement.",
+        _(
+            "Whether its members take a direct part in hostilities is not known. If they do "
+            "(fighting alongside the army, attacking the adversary), they may be attacked while "
+            "they do so and must respect the IHL rules on fighting; if they do not, they remain "
+            "protected civilians whose use of force is law enforcement."
+        ),
         ("api-51-3", "icrc-dph"),
         depends_on=("direct_part",),
     ),
     Rule(
         "private-security",
         (when(conflict=YES, bearer_kind="private_security"),),
-        "Staff of a private military or security company are civilians unless the State "
-        "has made them part of its armed forces; guarding people and property is not in "
-        "itself taking part in hostilities.",
+        _(
+            "Staff of a private military or security company are civilians unless the State "
+            "has made them part of its armed forces; guarding people and property is not in "
+            "itself taking part in hostilities."
+        ),
         ("api-50", "api-51-3", "icrc-dph"),
     ),
     Rule(
         "kind-unknown",
         (when(bearer_kind=UNKNOWN),),
-        "The kind of bearer is not known. Armed forces and organised armed groups in a "
-        "conflict are bound by IHL as fighters; police and other law enforcement are "
-        "civilians in law unless incorporated or taking a direct part.",
+        _(
+            "The kind of bearer is not known. Armed forces and organised armed groups in a "
+            "conflict are bound by IHL as fighters; police and other law enforcement are "
+            "civilians in law unless incorporated or taking a direct part."
+        ),
         ("api-43", "api-50", "gc-ca3"),
         depends_on=("bearer_kind",),
     ),
@@ -511,9 +568,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hostilities-iac",
         (when(situation="iac", operation="hostilities", status=("fighter", "direct_part")),),
-        "Fighting the adversary is conduct of hostilities: attacks only on military "
-        "objectives and on people who may be attacked, no indiscriminate or "
-        "disproportionate attacks, every feasible precaution to spare civilians.",
+        _(
+            "Fighting the adversary is conduct of hostilities: attacks only on military "
+            "objectives and on people who may be attacked, no indiscriminate or "
+            "disproportionate attacks, every feasible precaution to spare civilians."
+        ),
         ("api-48-58", "cihl"),
         frameworks=("ihl",),
         paradigms=("hostilities",),
@@ -521,9 +580,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hostilities-niac",
         (when(situation="niac", operation="hostilities", status=("fighter", "direct_part")),),
-        "Fighting the adversary is conduct of hostilities: distinction, proportionality and "
-        "precautions bind both sides as customary law (AP I Arts 48-58 state them; AP II "
-        "Art. 13 protects civilians where it applies).",
+        _(
+            "Fighting the adversary is conduct of hostilities: distinction, proportionality and "
+            "precautions bind both sides as customary law (AP I Arts 48-58 state them; AP II "
+            "Art. 13 protects civilians where it applies)."
+        ),
         ("cihl", "api-48-58", "apii-13"),
         frameworks=("ihl",),
         paradigms=("hostilities",),
@@ -531,10 +592,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hostilities-by-civilians",
         (when(conflict=YES, operation="hostilities", status="civilian"),),
-        "A body that is neither part of the armed forces nor taking a direct part has no "
-        "licence to fight: any force it uses is law enforcement, governed by the right to "
-        "life. If its members do join the fighting, they take a direct part in hostilities "
-        "and lose protection while they do.",
+        _(
+            "A body that is neither part of the armed forces nor taking a direct part has no "
+            "licence to fight: any force it uses is law enforcement, governed by the right to "
+            "life. If its members do join the fighting, they take a direct part in hostilities "
+            "and lose protection while they do."
+        ),
         ("iccpr-6", "bpuff-9", "api-51-3"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -542,9 +605,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hostilities-no-conflict",
         (when(conflict=NO, operation="hostilities"),),
-        "Without an armed conflict there are no hostilities in law: armed violence is "
-        "crime or unrest, and force against it follows the law-enforcement rules "
-        "(lethal force only to protect life from an imminent threat).",
+        _(
+            "Without an armed conflict there are no hostilities in law: armed violence is "
+            "crime or unrest, and force against it follows the law-enforcement rules "
+            "(lethal force only to protect life from an imminent threat)."
+        ),
         ("iccpr-6", "hrc-gc36", "bpuff-9"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -552,10 +617,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "policing-in-conflict",
         (when(conflict=YES, policing=YES),),
-        "Arresting, holding, managing crowds, running checkpoints and searching are law "
-        "enforcement even during a conflict: force only when necessary, in proportion, and "
-        "lethal force only to protect life. If fighters attack the post, the response to "
-        "that attack is conduct of hostilities.",
+        _(
+            "Arresting, holding, managing crowds, running checkpoints and searching are law "
+            "enforcement even during a conflict: force only when necessary, in proportion, and "
+            "lethal force only to protect life. If fighters attack the post, the response to "
+            "that attack is conduct of hostilities."
+        ),
         ("ccleo", "bpuff", "bpuff-9", "iccpr-6", "hrc-gc36"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -563,9 +630,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "soldiers-policing",
         (when(bearer_kind=("armed_forces", "militia", "peace_operation"), policing=YES),),
-        "Soldiers doing police work are law-enforcement officials for that work: the Code of "
-        "Conduct and the Basic Principles on force and firearms bind them as they bind the "
-        "police, whatever their training and weapons.",
+        _(
+            "Soldiers doing police work are law-enforcement officials for that work: the Code of "
+            "Conduct and the Basic Principles on force and firearms bind them as they bind the "
+            "police, whatever their training and weapons."
+        ),
         ("ccleo", "bpuff", "iccpr-6"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -573,19 +642,23 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "armed-group-policing",
         (when(bearer_kind="non_state_armed_group", policing=YES, conflict=YES),),
-        "An armed group that arrests, holds or keeps order in an area it controls is bound "
-        "by common Article 3 (humane treatment, no arbitrary detention in custom); where it "
-        "exercises government-like control, human rights expectations apply to it too.",
+        _(
+            "An armed group that arrests, holds or keeps order in an area it controls is bound "
+            "by common Article 3 (humane treatment, no arbitrary detention in custom); where it "
+            "exercises government-like control, human rights expectations apply to it too."
+        ),
         ("gc-ca3", "cihl-99"),
         frameworks=("ihl",),
     ),
     Rule(
         "operation-unknown",
         (when(operation=UNKNOWN),),
-        "What they are doing is not known, and it decides the paradigm: fighting an "
-        "adversary in an armed conflict is conduct of hostilities (IHL); arresting, "
-        "detaining, managing a crowd, running a checkpoint or searching is law enforcement "
-        "(human rights law).",
+        _(
+            "What they are doing is not known, and it decides the paradigm: fighting an "
+            "adversary in an armed conflict is conduct of hostilities (IHL); arresting, "
+            "detaining, managing a crowd, running a checkpoint or searching is law enforcement "
+            "(human rights law)."
+        ),
         ("api-48-58", "bpuff", "ccleo"),
         depends_on=("operation",),
     ),
@@ -593,10 +666,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "crowd",
         (when(operation="crowd"),),
-        "Crowd management protects the right of peaceful assembly: facilitate, disperse "
-        "only when unavoidable, with the least force; less-lethal weapons used with care; "
-        "firearms never as a means of dispersing a crowd, only against an imminent threat to "
-        "life.",
+        _(
+            "Crowd management protects the right of peaceful assembly: facilitate, disperse "
+            "only when unavoidable, with the least force; less-lethal weapons used with care; "
+            "firearms never as a means of dispersing a crowd, only against an imminent threat to "
+            "life."
+        ),
         ("iccpr-21", "bpuff-12-14", "un-llw-2020", "bpuff-9"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -604,9 +679,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "arrest",
         (when(operation="arrest"),),
-        "An arrest needs grounds and a procedure set in law: the person is told why, "
-        "brought promptly before a judge, and may challenge the detention. Force only as "
-        "needed to arrest; firearms only against an imminent threat to life.",
+        _(
+            "An arrest needs grounds and a procedure set in law: the person is told why, "
+            "brought promptly before a judge, and may challenge the detention. Force only as "
+            "needed to arrest; firearms only against an imminent threat to life."
+        ),
         ("iccpr-9", "body-principles", "bpuff-9"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -614,10 +691,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "checkpoint",
         (when(operation="checkpoint"),),
-        "At a checkpoint people and vehicles may be stopped only as the law provides; "
-        "warnings and graduated means before any shot, and lethal force only against an "
-        "imminent threat to life. Relief convoys and medical teams must be let through and "
-        "helped on their way in a conflict.",
+        _(
+            "At a checkpoint people and vehicles may be stopped only as the law provides; "
+            "warnings and graduated means before any shot, and lethal force only against an "
+            "imminent threat to life. Relief convoys and medical teams must be let through and "
+            "helped on their way in a conflict."
+        ),
         ("iccpr-12", "bpuff-9", "cihl-55-56"),
         frameworks=("ihrl",),
         paradigms=("law_enforcement",),
@@ -625,8 +704,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "search",
         (when(operation="search"),),
-        "Searching homes and people and seizing property needs a basis in law and must be "
-        "necessary and proportionate; property taken is recorded.",
+        _(
+            "Searching homes and people and seizing property needs a basis in law and must be "
+            "necessary and proportionate; property taken is recorded."
+        ),
         ("iccpr-17", "domestic"),
         frameworks=("ihrl", "domestic"),
         paradigms=("law_enforcement",),
@@ -634,10 +715,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "detention-iac",
         (when(situation="iac", operation="detention"),),
-        "Detention in an international armed conflict follows IHL's own regime: captured "
-        "combatants are prisoners of war under GC III; civilians may be interned only for "
-        "imperative security reasons, with review, under GC IV; anyone else has AP I Art. 75's "
-        "guarantees.",
+        _(
+            "Detention in an international armed conflict follows IHL's own regime: captured "
+            "combatants are prisoners of war under GC III; civilians may be interned only for "
+            "imperative security reasons, with review, under GC IV; anyone else has AP I Art. 75's "
+            "guarantees."
+        ),
         ("gc3", "gc4-42-78", "gc4-27", "api-75"),
         frameworks=("ihl",),
         paradigms=("detention_ihl",),
@@ -645,10 +728,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "detention-niac",
         (when(situation="niac", operation="detention"),),
-        "Detention in a non-international armed conflict: humane treatment and fair trial "
-        "under common Article 3, no arbitrary detention in custom; the State's detention "
-        "also answers to human rights law (grounds, review by a court) and to the Nelson "
-        "Mandela Rules in its prisons.",
+        _(
+            "Detention in a non-international armed conflict: humane treatment and fair trial "
+            "under common Article 3, no arbitrary detention in custom; the State's detention "
+            "also answers to human rights law (grounds, review by a court) and to the Nelson "
+            "Mandela Rules in its prisons."
+        ),
         ("gc-ca3", "cihl-99", "iccpr-9", "iccpr-10", "iccpr-14", "mandela"),
         frameworks=("ihl", "ihrl"),
         paradigms=("law_enforcement",),
@@ -656,16 +741,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "detention-niac-apii",
         (when(situation="niac", operation="detention", ap2_party=YES, ap2_threshold=YES),),
-        "AP II adds detailed rules for people whose liberty is restricted for reasons of the "
-        "conflict (food, health, contact with family, safety) and for prosecutions.",
+        _(
+            "AP II adds detailed rules for people whose liberty is restricted for reasons of the "
+            "conflict (food, health, contact with family, safety) and for prosecutions."
+        ),
         ("apii-4-6",),
         frameworks=("ihl",),
     ),
     Rule(
         "detention-no-conflict",
         (when(conflict=(NO, UNKNOWN), operation="detention"),),
-        "Detention outside an armed conflict is for human rights and domestic law: lawful "
-        "grounds, a judge's control, humane conditions, the Nelson Mandela Rules in prisons.",
+        _(
+            "Detention outside an armed conflict is for human rights and domestic law: lawful "
+            "grounds, a judge's control, humane conditions, the Nelson Mandela Rules in prisons."
+        ),
         ("iccpr-9", "iccpr-10", "iccpr-14", "mandela", "body-principles"),
         frameworks=("ihrl", "domestic"),
         paradigms=("law_enforcement",),
@@ -673,8 +762,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "no-ill-treatment",
         (when(operation=("arrest", "detention", "checkpoint", "search")),),
-        "Torture and cruel, inhuman or degrading treatment are forbidden without exception, "
-        "in every situation and for every bearer; no emergency or order excuses them.",
+        _(
+            "Torture and cruel, inhuman or degrading treatment are forbidden without exception, "
+            "in every situation and for every bearer; no emergency or order excuses them."
+        ),
         ("iccpr-7", "cat", "gc-ca3"),
         frameworks=("ihrl",),
     ),
@@ -682,26 +773,32 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "derogated",
         (when(derogated=YES, bearer_kind=STATE_FORCES, policing=(YES, UNKNOWN)),),
-        "The State has derogated: some rights (liberty, movement, assembly) may be narrowed "
-        "as strictly required by the emergency, for its duration. The right to life, the "
-        "ban on torture and a court's review of detention remain untouched.",
+        _(
+            "The State has derogated: some rights (liberty, movement, assembly) may be narrowed "
+            "as strictly required by the emergency, for its duration. The right to life, the "
+            "ban on torture and a court's review of detention remain untouched."
+        ),
         ("iccpr-4", "hrc-gc29"),
         frameworks=("ihrl",),
     ),
     Rule(
         "not-derogated",
         (when(derogated=NO, bearer_kind=STATE_FORCES, policing=YES),),
-        "The State has not derogated: the Covenant applies in full, liberty, movement and "
-        "assembly included.",
+        _(
+            "The State has not derogated: the Covenant applies in full, liberty, movement and "
+            "assembly included."
+        ),
         ("iccpr-4", "iccpr-9"),
         frameworks=("ihrl",),
     ),
     Rule(
         "derogation-unknown",
         (when(derogated=UNKNOWN, bearer_kind=STATE_FORCES, policing=YES),),
-        "Whether the State has derogated is not known. If it has, rights such as liberty, "
-        "movement and assembly may be narrowed as strictly required; if not, they apply in "
-        "full. Either way the right to life and the ban on torture do not change.",
+        _(
+            "Whether the State has derogated is not known. If it has, rights such as liberty, "
+            "movement and assembly may be narrowed as strictly required; if not, they apply in "
+            "full. Either way the right to life and the ban on torture do not change."
+        ),
         ("iccpr-4", "hrc-gc29"),
         depends_on=("derogated",),
     ),
@@ -729,7 +826,8 @@ def applicable_law(facts: Facts) -> Answer:
     steps = tuple(
         Step(
             key=rule.key,
-            text=rule.text,
+            # In the language of the request that asks.
+            text=str(rule.text),
             references=tuple(REFERENCES[key] for key in rule.references),
             depends_on=rule.depends_on,
         )
@@ -744,6 +842,7 @@ def applicable_law(facts: Facts) -> Answer:
         paradigms=_ordered_union((r.paradigms for r in matched), PARADIGM_LABELS),
         steps=steps,
         open_questions=open_questions,
+        disclaimer=str(DISCLAIMER),
     )
 
 

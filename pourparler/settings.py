@@ -265,8 +265,9 @@ CONTENT_SECURITY_POLICY = {
 # When set, the map pages add that host (and no other) to the CSP's img-src (docs/maps.md).
 MAP_TILE_URL = env_str("POURPARLER_MAP_TILE_URL", "")
 
-# Four languages (docs/translation.md). Each name is written in its own language, so a
-# reader finds theirs whatever language the page is in. Arabic is right-to-left.
+# Four languages (docs/translation.md). The switcher names each in its own language
+# (Django's name_local: English, Français, العربيّة, Español), so a reader finds theirs
+# whatever language the page is in. Arabic is right-to-left.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),

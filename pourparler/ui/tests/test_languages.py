@@ -25,6 +25,10 @@ def test_a_signed_out_visitor_switches_the_sign_in_page_to_arabic(client: Client
     page = client.get("/login/").content.decode()
     assert '<html lang="ar" dir="rtl">' in page
     assert "تسجيل الدخول" in page
+    # Each language keeps its own name on the switcher, whatever the page's language.
+    for code, name in (("en", "English"), ("fr", "Français"), ("es", "Español")):
+        assert f'value="{code}" lang="{code}">{name}</button>' in page
+    assert 'lang="ar" aria-current="true" disabled>العربيّة</button>' in page
 
 
 def test_the_switcher_keeps_csrf(client: Client) -> None:

@@ -40,6 +40,7 @@ APPS_DONE: dict[str, str] = {
     "engagement": "helper D",
     "briefs": "helper D",
     "training": "helper D",
+    "law": "helper D",
     "access": "helper C",
     "commitments": "helper C",
     "dialogue": "helper B",

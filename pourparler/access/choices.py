@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AcceptanceStatus(models.TextChoices):
@@ -12,13 +13,13 @@ class AcceptanceStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     PARTLY = "partly", _("Partly accepted")
     REFUSED = "refused", _("Refused")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("acceptance", "Unknown")
 
 
 class PassageOutcome(models.TextChoices):
     """What happened when a team reached a checkpoint."""
 
-    PASSED = "passed", _("Passed")
+    PASSED = "passed", pgettext_lazy("checkpoint outcome", "Passed")
     DELAYED = "delayed", _("Delayed")
     TURNED_BACK = "turned_back", _("Turned back")
     INCIDENT = "incident", _("Incident")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pourparler.access.choices import ConstraintCategory, ConstraintSubcategory, category_of
 from pourparler.access.models import (
@@ -318,7 +319,7 @@ class ConstraintForm(AccessRecordForm):
         ]
         labels = {
             **LABELS,
-            "occurred_on": _("From"),
+            "occurred_on": pgettext_lazy("start of a period", "From"),
             "ended_on": _("Until"),
             "effect": _("Effect on our operations"),
             "bearer": _("Imposed by"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Instrument(models.TextChoices):
@@ -20,7 +21,7 @@ class Instrument(models.TextChoices):
     UNILATERAL_DECLARATION = "unilateral_declaration", _("Unilateral declaration")
     DEED_OF_COMMITMENT = "deed_of_commitment", _("Deed of commitment")
     DETAINEE_ACCESS = "detainee_access", _("Access to detainees")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("instrument", "Other")
 
 
 class Disclosure(models.TextChoices):
@@ -39,7 +40,7 @@ class Capacity(models.TextChoices):
 
     POLITICAL = "political", _("Political leadership")
     MILITARY = "military", _("Military leadership")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("capacity", "Other")
 
 
 class Compliance(models.TextChoices):

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.commitments.choices import Capacity, Compliance
@@ -116,7 +117,7 @@ class CommitmentForm(ServiceErrors, forms.ModelForm):
             "compartment": _("Delegation"),
             "instrument": _("Instrument"),
             "title": _("Commitment"),
-            "made_on": _("Made on"),
+            "made_on": pgettext_lazy("commitment", "Made on"),
             "date_precision": _("Known to the"),
             "bearers": _("Parties"),
             "interactions": _("Contacts that led to it"),

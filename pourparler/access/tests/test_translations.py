@@ -3,6 +3,8 @@ titles come from the app's message files, and the English ones are gone."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -28,6 +30,10 @@ def test_the_overview_speaks_french_and_arabic(world: World, army: WeaponBearer)
     assert "janvier 2026" in french
     assert "<h1>الوصول الإنساني</h1>" in arabic
     assert "حالات العبور حسب الشهر" in arabic
+    # The pictures' coordinates stay plain numbers: a decimal comma ("12,5") would make
+    # the browser read a list of positions and scatter the letters of the labels.
+    assert re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+"', french)
+    assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', french + arabic)
     for page in (french, arabic):
         for english in (
             "Humanitarian access",

@@ -3,6 +3,8 @@ words and the explanations come from the app's message files, the English ones a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -34,6 +36,8 @@ def test_the_register_speaks_french_and_arabic(world: World) -> None:
     assert "<h1>الالتزامات المحترَمة والمنتهَكة" in arabic
     assert "الامتثال على مر الزمن" in arabic
     assert "منتهَك" in arabic
+    # The bars' coordinates stay plain numbers in every language (no decimal comma).
+    assert not re.search(r'(x|width)="[0-9]+,[0-9]', french + arabic)
     for page in (french, arabic):
         for english in (
             "Commitments kept and breached",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 
 class ConcernStatus(models.TextChoices):
@@ -107,3 +107,23 @@ class ResponseKind(models.TextChoices):
     INVESTIGATION = "investigation", _("Investigation announced")
     MEASURES = "measures", _("Measures announced or taken")
     NO_RESPONSE = "no_response", _("No response")
+
+
+# The notes the service writes itself on a status change (a delegate's own note is kept as
+# typed). Stored in English, as written; a page shows them in the reader's language.
+NOTE_RAISED = gettext_noop("Raised with the bearer (first representation).")
+NOTE_REPRESENTATION_CORRECTED = gettext_noop("Representation corrected.")
+NOTE_REPRESENTATION_DELETED = gettext_noop("Its only representation was deleted.")
+NOTE_RESPONDED = gettext_noop("The bearer responded.")
+NOTE_RESPONSE_CORRECTED = gettext_noop("Response corrected.")
+NOTE_RESPONSE_DELETED = gettext_noop("Its only response was deleted.")
+SYSTEM_NOTES = frozenset(
+    {
+        NOTE_RAISED,
+        NOTE_REPRESENTATION_CORRECTED,
+        NOTE_REPRESENTATION_DELETED,
+        NOTE_RESPONDED,
+        NOTE_RESPONSE_CORRECTED,
+        NOTE_RESPONSE_DELETED,
+    }
+)

@@ -190,7 +190,8 @@ def period_of(day: datetime.date, period: str) -> tuple[str, str]:
     if period == "year":
         return f"{day.year}", f"{day.year}"
     quarter = (day.month - 1) // 3 + 1
-    return f"{day.year}-Q{quarter}", f"{day.year} Q{quarter}"
+    label = gettext("%(year)s Q%(quarter)s") % {"year": day.year, "quarter": quarter}
+    return f"{day.year}-Q{quarter}", label
 
 
 def _grouped(

@@ -20,10 +20,12 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
 from pourparler.concerns.choices import (
+    SYSTEM_NOTES,
     ApplicableLaw,
     ConcernStatus,
     InformationCredibility,
@@ -348,6 +350,11 @@ class ConcernStatusChange(Record):
 
     def __str__(self) -> str:
         return f"{self.get_to_status_display()} on {self.changed_on:%Y-%m-%d}"
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the reader's language when the service wrote it, else as typed."""
+        return gettext(self.note) if self.note in SYSTEM_NOTES else self.note
 
 
 class ConcernFollowUp(Record):

@@ -35,7 +35,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.models import Unit, WeaponBearer
-from pourparler.concerns.choices import ConcernStatus, ResponseKind
+from pourparler.concerns.choices import (
+    NOTE_RAISED,
+    NOTE_REPRESENTATION_CORRECTED,
+    NOTE_REPRESENTATION_DELETED,
+    NOTE_RESPONDED,
+    NOTE_RESPONSE_CORRECTED,
+    NOTE_RESPONSE_DELETED,
+    ConcernStatus,
+    ResponseKind,
+)
 from pourparler.concerns.models import (
     Concern,
     ConcernFollowUp,
@@ -564,7 +573,7 @@ def do_record_representation(
         concern=current, made_on=made_on, level=level, content=content, **fields
     )
     _add_child(representation, current, actor=actor, m2m={"made_by": list(made_by)})
-    _refresh(current, actor=actor, why="Raised with the bearer (first representation).")
+    _refresh(current, actor=actor, why=NOTE_RAISED)
     return representation
 
 
@@ -589,7 +598,7 @@ def do_update_representation(
     updated = update_record(
         representation, actor=actor, expected_version=expected_version, changes=changes, m2m=m2m
     )
-    _refresh(concern, actor=actor, why="Representation corrected.")
+    _refresh(concern, actor=actor, why=NOTE_REPRESENTATION_CORRECTED)
     return updated
 
 
@@ -614,7 +623,7 @@ def do_delete_representation(
             % {"status": str(concern.get_status_display()).lower()}
         )
     deleted = delete_record(representation, actor=actor, expected_version=expected_version)
-    _refresh(concern, actor=actor, why="Its only representation was deleted.")
+    _refresh(concern, actor=actor, why=NOTE_REPRESENTATION_DELETED)
     return deleted
 
 
@@ -670,7 +679,7 @@ def do_record_response(
     _check_response(current, {"received_on": received_on, **fields}, actor)
     response = Response(concern=current, received_on=received_on, kind=kind, **fields)
     _add_child(response, current, actor=actor)
-    _refresh(current, actor=actor, why="The bearer responded.")
+    _refresh(current, actor=actor, why=NOTE_RESPONDED)
     return response
 
 
@@ -693,7 +702,7 @@ def do_update_response(
     updated = update_record(
         response, actor=actor, expected_version=expected_version, changes=changes
     )
-    _refresh(concern, actor=actor, why="Response corrected.")
+    _refresh(concern, actor=actor, why=NOTE_RESPONSE_CORRECTED)
     return updated
 
 
@@ -702,7 +711,7 @@ def do_delete_response(response: Response, *, actor: User, expected_version: int
     """Put a tombstone on a response; a responded concern left without one goes back to raised."""
     concern = _locked(response.concern)
     deleted = delete_record(response, actor=actor, expected_version=expected_version)
-    _refresh(concern, actor=actor, why="Its only response was deleted.")
+    _refresh(concern, actor=actor, why=NOTE_RESPONSE_DELETED)
     return deleted
 
 

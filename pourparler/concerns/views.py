@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -289,7 +289,11 @@ def _either(words: list[str]) -> str:
     """Write choices as a reader would: "a", "a or b", "a, b or c"."""
     if len(words) < 2:
         return "".join(words)
-    return gettext("%(some)s or %(last)s") % {"some": ", ".join(words[:-1]), "last": words[-1]}
+    separator = pgettext("between the items of a list", ", ")
+    return gettext("%(some)s or %(last)s") % {
+        "some": separator.join(words[:-1]),
+        "last": words[-1],
+    }
 
 
 def concern_create(request: AuthedRequest) -> HttpResponse:

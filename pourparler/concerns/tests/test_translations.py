@@ -32,6 +32,8 @@ def test_concern_pages_speak_french_and_arabic(world: World) -> None:
     assert "Représentations et réponses" in french and "Historique des statuts" in french
     assert "Réponse reçue" in french and "Représentation orale" in french
     assert "Representations and responses" not in french and "Status history" not in french
+    # The note the service wrote on the status change is shown in French too.
+    assert "Le porteur d&#x27;armes a répondu." in french and "The bearer responded." not in french
     figures = client.get(reverse("concern_figures")).content.decode().replace("&#x27;", "'")
     assert "Chiffres des résultats" in figures and "Par porteur d'armes" in figures
     assert "Taux de réponse" in figures and "100 %" in figures

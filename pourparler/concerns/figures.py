@@ -241,7 +241,7 @@ def outcome_figures(user: Any, concerns: Any = None, *, period: str = "quarter")
     for topic in topics:
         group = category_groups.get(str(topic.pk))
         if group is not None:
-            group.key, group.label = topic.code, topic.name
+            group.key, group.label = topic.code, topic.label
             by_category.append(group)
 
     level_labels = dict(Level.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pourparler.bearers.choices import Level
 from pourparler.core.choices import AccessScope
@@ -33,7 +34,14 @@ class Topic(Record):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is still the name seeded, else as kept."""
+        from pourparler.dialogue.seed import SEEDED_NAMES
+
+        return gettext(self.name) if self.name in SEEDED_NAMES else self.name
 
 
 class Interaction(Record):

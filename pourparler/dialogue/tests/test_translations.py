@@ -25,6 +25,9 @@ def test_interaction_page_speaks_french_and_arabic(world: World) -> None:
     assert "Qui et où" in french and "Réunion bilatérale" in french
     assert "Résumé" in french and "Porteurs d'armes" in french.replace("&#x27;", "'")
     assert "Who and where" not in french and ">Summary<" not in french
+    # A seeded topic shows in French; its stored name stays English.
+    assert "Soins de santé et mission médicale" in french
+    assert "Health care and the medical mission" not in french
 
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     arabic = client.get(url, headers={"accept-language": "ar"}).content.decode()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import BearerKind
 from pourparler.bearers.models import WeaponBearer
@@ -47,7 +48,7 @@ def _countries(bearer: WeaponBearer) -> str:
 EXPORTS = [
     ExportList(
         name="bearers",
-        label="Weapon bearers",
+        label=_("Weapon bearers"),
         model=WeaponBearer,
         rows=bearers,
         columns=[

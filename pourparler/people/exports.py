@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.exchange.exports import Column, ExportList
 from pourparler.people.models import Person
@@ -28,7 +29,7 @@ def people(user: Any, params: QueryDict) -> QuerySet[Person]:
 EXPORTS = [
     ExportList(
         name="people",
-        label="People",
+        label=_("People"),
         model=Person,
         rows=people,
         columns=[

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.concerns import views
 from pourparler.concerns.models import Concern
@@ -34,7 +35,7 @@ def _bearers(concern: Concern) -> str:
 EXPORTS = [
     ExportList(
         name="concerns",
-        label="Concerns",
+        label=_("Concerns"),
         model=Concern,
         rows=concerns,
         columns=[

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import Level
 from pourparler.bearers.models import WeaponBearer
@@ -72,7 +73,7 @@ def _topics(interaction: Interaction) -> str:
 EXPORTS = [
     ExportList(
         name="interactions",
-        label="Interactions",
+        label=_("Interactions"),
         model=Interaction,
         rows=interactions,
         columns=[

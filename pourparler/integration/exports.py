@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import BearerKind
 from pourparler.dialogue.models import Interaction
@@ -64,7 +65,7 @@ def _ids(records: Any) -> str:
 EXPORTS = [
     ExportList(
         name="integration",
-        label="Integration assessments",
+        label=_("Integration assessments"),
         model=IntegrationAssessment,
         rows=assessments,
         columns=[

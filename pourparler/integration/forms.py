@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,8 @@ class InteractionEvidenceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         place = f", {obj.place_name}" if obj.place_name else ""
-        return f"{obj.occurred_at:%Y-%m-%d} — {obj.get_kind_display()}{place}"
+        when = formats.date_format(timezone.localtime(obj.occurred_at), "SHORT_DATE_FORMAT")
+        return f"{when} — {obj.get_kind_display()}{place}"
 
 
 class SessionEvidenceField(forms.ModelMultipleChoiceField):
@@ -67,7 +68,8 @@ class SessionEvidenceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         reached = gettext("%(count)s reached") % {"count": obj.participants}
-        return f"{obj.held_on:%Y-%m-%d} — {obj.get_kind_display()}, {reached}"
+        when = formats.date_format(obj.held_on, "SHORT_DATE_FORMAT")
+        return f"{when} — {obj.get_kind_display()}, {reached}"
 
 
 class AssessmentForm(forms.ModelForm):

@@ -37,6 +37,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.core import audit
 from pourparler.core.access import clearance_for
@@ -338,7 +339,7 @@ def _who(user: Any) -> str:
 EXPORTS = [
     ExportList(
         name="imports",
-        label="Import runs",
+        label=_("Import runs"),
         model=ImportRun,
         rows=import_runs,
         columns=[
@@ -363,7 +364,7 @@ EXPORTS = [
     ),
     ExportList(
         name="review",
-        label="Review queue",
+        label=_("Review queue"),
         model=ReviewItem,
         rows=review_items,
         columns=[

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.bearers.choices import BearerKind, IdScheme
 from pourparler.bearers.models import WeaponBearer
@@ -20,8 +21,8 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False,
         max_length=500,
-        label="Note",
-        help_text="Why, for whoever looks at this decision later.",
+        label=_("Note"),
+        help_text=_("Why, for whoever looks at this decision later."),
     )
 
 
@@ -40,7 +41,7 @@ class LinkForm(DecisionForm):
 class RegisterForm(DecisionForm):
     """Register the name as a new bearer, of a kind the person chooses."""
 
-    kind = forms.ChoiceField(choices=BearerKind.choices, label="Kind of bearer")
+    kind = forms.ChoiceField(choices=BearerKind.choices, label=_("Kind of bearer"))
 
 
 # The largest file the upload page takes; bigger ones go through `pourparler import`.
@@ -51,26 +52,27 @@ class UploadForm(forms.Form):
     """A file of bearers to preview, with the columns that hold each field if need be."""
 
     file = forms.FileField(
-        label="File",
-        help_text="CSV (any encoding), XLSX or JSON; a row of HXL hashtags under the header "
-        "is read too.",
+        label=_("File"),
+        help_text=_(
+            "CSV (any encoding), XLSX or JSON; a row of HXL hashtags under the header is read too."
+        ),
     )
     source = forms.CharField(
         required=False,
         max_length=200,
-        label="Source",
-        help_text="Where the list comes from, with its date (kept with every fact imported).",
+        label=_("Source"),
+        help_text=_("Where the list comes from, with its date (kept with every fact imported)."),
     )
     default_kind = forms.ChoiceField(
         choices=BearerKind.choices,
         initial=BearerKind.NON_STATE_ARMED_GROUP,
-        label="Kind of bearer when the file does not say",
+        label=_("Kind of bearer when the file does not say"),
     )
     id_scheme = forms.ChoiceField(
         choices=IdScheme.choices,
         initial=IdScheme.OTHER,
-        label="Registry of the identifiers",
-        help_text="If a column holds identifiers (UCDP, ACLED, Wikidata…).",
+        label=_("Registry of the identifiers"),
+        help_text=_("If a column holds identifiers (UCDP, ACLED, Wikidata…)."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,7 +90,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                "This file is too large for the page: import it with `pourparler import`."
+                _("This file is too large for the page: import it with `pourparler import`.")
             )
         return upload
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pourparler.bearers.choices import BearerKind
@@ -84,7 +85,9 @@ def _report_context(run: ImportRun) -> dict[str, Any]:
 
 def _importer(request: AuthedRequest) -> None:
     if not may_import(request.user):
-        raise PermissionDenied("Only staff with a content role may import into the registers.")
+        raise PermissionDenied(
+            gettext("Only staff with a content role may import into the registers.")
+        )
 
 
 def import_upload(request: AuthedRequest) -> HttpResponse:
@@ -114,7 +117,7 @@ def _own_preview(request: AuthedRequest, pk: uuid.UUID) -> ImportRun:
     _importer(request)
     run = get_visible_or_404(ImportRun, request.user, pk)
     if run.created_by_id != request.user.pk or not run.dry_run:
-        raise Http404("No such preview.")
+        raise Http404(gettext("No such preview."))
     return run
 
 
@@ -132,18 +135,26 @@ def import_confirm(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     run = _own_preview(request, pk)
     data = uploads.take(run.pk) if run.status == RunStatus.PREVIEWED else None
     if data is None or hashlib.sha256(data).hexdigest() != run.sha256:
-        messages.error(request, "This preview was confirmed or cancelled already.")
+        messages.error(request, gettext("This preview was confirmed or cancelled already."))
         return redirect("import_list")
     done = run_import(run.kind, data, run.file_name, actor=request.user, options=run.options)
     uploads.release(run.pk)
     if done.status == RunStatus.COMPLETED:
         messages.success(
             request,
-            f"Imported: {done.created} created, {done.updated} updated, "
-            f"{done.conflicts} in conflict, {done.queued} sent for review.",
+            gettext(
+                "Imported: %(created)s created, %(updated)s updated, "
+                "%(conflicts)s in conflict, %(queued)s sent for review."
+            )
+            % {
+                "created": done.created,
+                "updated": done.updated,
+                "conflicts": done.conflicts,
+                "queued": done.queued,
+            },
         )
     else:
-        messages.error(request, "The import was refused: nothing was written.")
+        messages.error(request, gettext("The import was refused: nothing was written."))
     return redirect("import_detail", pk=done.pk)
 
 
@@ -154,7 +165,7 @@ def import_cancel(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     uploads.release(run.pk)
     if run.status == RunStatus.PREVIEWED:
         do_cancel_preview(run, actor=request.user)
-    messages.success(request, "Not imported; the file was removed from the server.")
+    messages.success(request, gettext("Not imported; the file was removed from the server."))
     return redirect("import_list")
 
 
@@ -246,7 +257,7 @@ def review_decide(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     user = request.user
     item = get_visible_or_404(ReviewItem, user, pk)
     if not ReviewItem.objects.visible_to(user, "change").filter(pk=item.pk).exists():
-        raise PermissionDenied("You may read the review queue but not decide.")
+        raise PermissionDenied(gettext("You may read the review queue but not decide."))
     action = request.POST.get("action", "")
     form: DecisionForm
     if action == "link":
@@ -258,7 +269,10 @@ def review_decide(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     else:
         return redirect("review_detail", pk=item.pk)
     if not form.is_valid():
-        messages.error(request, "The decision was not recorded: " + _first_error(form))
+        messages.error(
+            request,
+            gettext("The decision was not recorded: %(error)s") % {"error": _first_error(form)},
+        )
         return redirect("review_detail", pk=item.pk)
     data = form.cleaned_data
     try:
@@ -283,15 +297,17 @@ def review_decide(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
                 item, actor=user, expected_version=data["version"], note=data["note"]
             )
     except (EditConflict, NotPending):
-        messages.error(request, "Someone decided on this name meanwhile: see their decision.")
+        messages.error(
+            request, gettext("Someone decided on this name meanwhile: see their decision.")
+        )
         return redirect("review_detail", pk=item.pk)
     except RecordGone:
-        messages.error(request, "This name was removed from the queue meanwhile.")
+        messages.error(request, gettext("This name was removed from the queue meanwhile."))
         return redirect("review_list")
     except ValueError as refused:
         messages.error(request, str(refused))
         return redirect("review_detail", pk=item.pk)
-    messages.success(request, f"Decided: {item.name}.")
+    messages.success(request, gettext("Decided: %(name)s.") % {"name": item.name})
     return redirect("review_list")
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from pourparler.bearers.choices import BearerKind, IdScheme, NameKind, OrganisationLevel
 from pourparler.bearers.models import BearerName, ExternalId, Unit, WeaponBearer
 from pourparler.bearers.services import refresh_bearer_search
@@ -37,16 +39,16 @@ from pourparler.geo.models import AdminArea, Country
 
 # The fields a column can be mapped to, with what they mean (shown on the upload page).
 FIELDS = {
-    "name": "Name of the bearer (required)",
-    "kind": "Kind of bearer (armed forces, police, armed group…)",
-    "aliases": "Other names, separated by semicolons",
-    "acronym": "Acronym",
-    "countries": "Countries (ISO codes or names, separated by semicolons)",
-    "external_id": "Identifier in another registry",
-    "organisation_level": "UCDP organisation level (1 to 4)",
-    "description": "Description",
-    "unit": "A unit of the bearer",
-    "unit_pcode": "P-code of the area the unit sits in",
+    "name": _("Name of the bearer (required)"),
+    "kind": _("Kind of bearer (armed forces, police, armed group…)"),
+    "aliases": _("Other names, separated by semicolons"),
+    "acronym": _("Acronym"),
+    "countries": _("Countries (ISO codes or names, separated by semicolons)"),
+    "external_id": _("Identifier in another registry"),
+    "organisation_level": _("UCDP organisation level (1 to 4)"),
+    "description": _("Description"),
+    "unit": _("A unit of the bearer"),
+    "unit_pcode": _("P-code of the area the unit sits in"),
 }
 HEADER_WORDS = {
     "name": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from pourparler.exchange import exports
 
@@ -12,10 +13,10 @@ register = template.Library()
 
 FORMAT_LABELS = {
     "csv": "CSV",
-    "xlsx": "Excel (XLSX)",
+    "xlsx": _("Excel (XLSX)"),
     "json": "JSON",
-    "hxl": "HXL-tagged CSV",
-    "geojson": "GeoJSON (map)",
+    "hxl": _("HXL-tagged CSV"),
+    "geojson": _("GeoJSON (map)"),
 }
 
 

@@ -41,6 +41,7 @@ APPS_DONE: dict[str, str] = {
     "briefs": "helper D",
     "training": "helper D",
     "law": "helper D",
+    "exchange": "helper D",
     "access": "helper C",
     "commitments": "helper C",
     "dialogue": "helper B",

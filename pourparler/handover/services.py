@@ -82,7 +82,7 @@ def _check(
 ) -> None:
     if not may_hand_over(actor, outgoing, delegation_id):
         raise PermissionDenied(
-            "Only the outgoing delegate or the head of their delegation may hand over."
+            gettext("Only the outgoing delegate or the head of their delegation may hand over.")
         )
     if successor.pk == outgoing.pk:
         raise HandoverRefused(
@@ -133,7 +133,7 @@ def do_cancel_handover(handover: Handover, *, actor: User, expected_version: int
         raise HandoverRefused(gettext("A handover that was done cannot be cancelled."))
     if not may_hand_over(actor, handover.outgoing, handover.delegation_id):
         raise PermissionDenied(
-            "Only the outgoing delegate or the head of their delegation may hand over."
+            gettext("Only the outgoing delegate or the head of their delegation may hand over.")
         )
     return delete_record(handover, actor=actor, expected_version=expected_version)
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
@@ -169,7 +170,7 @@ def _check_holder(holder: User, compartment_id: Any) -> None:
     clearance = clearance_for(holder)
     if clearance is None or compartment_id not in clearance.write_compartments:
         raise ValidationError(
-            {"holder": "The holder must be a colleague posted to the file's delegation."}
+            {"holder": gettext("The holder must be a colleague posted to the file's delegation.")}
         )
 
 
@@ -177,7 +178,7 @@ def _check_interactions(interactions: Iterable[Interaction], compartment_id: Any
     strangers = [i for i in interactions if i.compartment_id != compartment_id]
     if strangers:
         raise ValidationError(
-            {"interactions": "An interaction belongs to another delegation's contact log."}
+            {"interactions": gettext("An interaction belongs to another delegation's contact log.")}
         )
 
 
@@ -231,7 +232,11 @@ def do_update_file(
     if "compartment" in changes and changes["compartment"].pk != stored_compartment(file):
         # The rows under the file and its versions live in its compartment.
         raise ValidationError(
-            {"compartment": "A file stays in the delegation that opened it; open a new one."}
+            {
+                "compartment": gettext(
+                    "A file stays in the delegation that opened it; open a new one."
+                )
+            }
         )
     compartment_id = file.compartment_id
     if "counterparts" in wanted:
@@ -266,7 +271,7 @@ def _check_item(file: NegotiationFile, item: Any, actor: User, *, new: bool) -> 
     between stakeholders of another file."""
     if isinstance(item, Stakeholder):
         if item.person_id is None and not item.name.strip():
-            raise ValidationError({"name": "Name the stakeholder or pick a person."})
+            raise ValidationError({"name": gettext("Name the stakeholder or pick a person.")})
         if item.person_id is not None and new:
             require_visible(Person, [item.person_id], actor)
     if isinstance(item, StakeholderLink):
@@ -274,7 +279,9 @@ def _check_item(file: NegotiationFile, item: Any, actor: User, *, new: bool) -> 
             file=file, pk__in=[item.source_id, item.target_id]
         )
         if item.source_id == item.target_id or ends.count() != 2:
-            raise ValidationError({"target": "Link two different stakeholders of this file."})
+            raise ValidationError(
+                {"target": gettext("Link two different stakeholders of this file.")}
+            )
 
 
 @write_service
@@ -339,7 +346,7 @@ def do_remove_from_file(item: _Item, *, actor: User, expected_version: int) -> _
 def do_sign_off_red_line(red_line: RedLine, *, actor: User, expected_version: int) -> RedLine:
     """Sign off a red line as head of the delegation that holds the file."""
     if not is_head_of(actor, red_line.compartment_id):
-        raise PermissionDenied("Only the head of delegation signs off a red line.")
+        raise PermissionDenied(gettext("Only the head of delegation signs off a red line."))
     updated = update_record(
         red_line,
         actor=actor,

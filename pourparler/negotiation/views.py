@@ -174,7 +174,7 @@ def _may_change(user: Any, file: NegotiationFile) -> bool:
 
 def _require_change(user: Any, file: NegotiationFile) -> None:
     if not _may_change(user, file):
-        raise PermissionDenied("You may read this file but not change it.")
+        raise PermissionDenied(gettext("You may read this file but not change it."))
 
 
 def _full_file(user: Any, pk: Any) -> NegotiationFile:
@@ -327,7 +327,7 @@ def file_create(request: AuthedRequest) -> HttpResponse:
     """Open a negotiation file."""
     user = request.user
     if not _may_open(user):
-        raise PermissionDenied("Your role does not open negotiation files.")
+        raise PermissionDenied(gettext("Your role does not open negotiation files."))
     form = nforms.FileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,8 +4,9 @@ that builds them in the database.
 The world is plain data (``WorldSpec``): delegations, staff with roles and postings,
 need-to-know grants, and records of every kind that holds dialogue content: bearers,
 people, interactions and their follow-ups, concerns and the records under them, the
-humanitarian-access records, training sessions, integration assessments, and commitments
-with their signatories and compliance observations.
+humanitarian-access records, training sessions, integration assessments, commitments
+with their signatories and compliance observations, negotiation files with the rows of
+their tools, and handovers of departing colleagues.
 
 ``oracle_may`` is an independent reading of docs/security.md (sections 1 and 2) and of
 the models' docstrings, written without the application's access code. Each kind of
@@ -19,6 +20,16 @@ A signatory has three parents (``access_via``: its commitment, its person, the b
 signed for): ``RecordSpec.via`` holds the two besides the commitment. Signatories and
 observations carry their commitment's compartment, restriction and named members, as
 the commitments services keep them (``commitments/services.py``).
+
+Negotiation files and handovers are written through their services (``do_open_file``,
+``do_add_to_file``, ``do_prepare_handover``, ``do_hand_over``...), which keep the file's
+versions and pass files on, by a clerk who is no user of the world: a head of every
+delegation named on every restricted record. A file's bearer hides it (``access_via``)
+but a bearer grant opens only a file that is not restricted (docs/negotiation.md, and
+docs/security.md: a bearer grant opens "the *non-restricted* records in any compartment
+that name it"). The rows under a file carry its compartment, never a restriction of their
+own (docs/negotiation.md). A handover's outgoing colleague and successor are also no
+users of the world; the outgoing one may hold files and own follow-ups, which pass.
 """
 
 from __future__ import annotations
@@ -50,7 +61,31 @@ from pourparler.concerns.models import (
 )
 from pourparler.core.models import Delegation, Grant, Membership, User
 from pourparler.dialogue.models import FollowUp, Interaction, Topic
+from pourparler.handover.models import Handover
+from pourparler.handover.services import (
+    do_cancel_handover,
+    do_hand_over,
+    do_prepare_handover,
+)
 from pourparler.integration.models import IntegrationAssessment
+from pourparler.negotiation.choices import IslandKind, Layer, Side
+from pourparler.negotiation.models import (
+    BottomLine,
+    IcebergEntry,
+    IslandItem,
+    NegotiationFile,
+    RedLine,
+    Scenario,
+    Stakeholder,
+    StakeholderLink,
+)
+from pourparler.negotiation.services import (
+    do_add_to_file,
+    do_delete_file,
+    do_open_file,
+    do_remove_from_file,
+    do_sign_off_red_line,
+)
 from pourparler.people.models import Person
 from pourparler.training.models import DisseminationSession
 
@@ -79,6 +114,7 @@ class KindRule:
 
     parent: str | None  # the kind of the parent that hides it when hidden (access_via)
     about_bearers: bool  # a bearer grant opens the non-restricted rows naming the bearer
+    hidden_with_bearers: bool = False  # hidden when a bearer it is about is hidden
 
 
 # From docs/security.md ("Need-to-know grants", "The matrix") and the models' docstrings.
@@ -101,6 +137,15 @@ RULES: dict[str, KindRule] = {
     "commitment": KindRule(None, True),
     "signatory": KindRule("commitment", False),
     "observation": KindRule("commitment", False),
+    "negotiation_file": KindRule(None, True, hidden_with_bearers=True),
+    "island_item": KindRule("negotiation_file", False),
+    "iceberg_entry": KindRule("negotiation_file", False),
+    "stakeholder": KindRule("negotiation_file", False),
+    "stakeholder_link": KindRule("negotiation_file", False),
+    "red_line": KindRule("negotiation_file", False),
+    "bottom_line": KindRule("negotiation_file", False),
+    "scenario": KindRule("negotiation_file", False),
+    "handover": KindRule(None, False),
 }
 CHILDREN_OF_CONCERNS = [
     "representation",
@@ -108,6 +153,16 @@ CHILDREN_OF_CONCERNS = [
     "source",
     "status_change",
     "concern_follow_up",
+]
+# The rows of a negotiation file's tools, shown on the file's page (each written with
+# ``do_add_to_file``); links between stakeholders are drawn after the stakeholders.
+FILE_ROWS = [
+    "island_item",
+    "iceberg_entry",
+    "stakeholder",
+    "red_line",
+    "bottom_line",
+    "scenario",
 ]
 # Kinds whose pages hide a record about a bearer the viewer may not see.
 PAGES_NEED_THE_BEARER = {"acceptance", "passage", "constraint", "assessment"}
@@ -132,6 +187,15 @@ MODELS: dict[str, Any] = {
     "commitment": Commitment,
     "signatory": Signatory,
     "observation": ComplianceObservation,
+    "negotiation_file": NegotiationFile,
+    "island_item": IslandItem,
+    "iceberg_entry": IcebergEntry,
+    "stakeholder": Stakeholder,
+    "stakeholder_link": StakeholderLink,
+    "red_line": RedLine,
+    "bottom_line": BottomLine,
+    "scenario": Scenario,
+    "handover": Handover,
 }
 GRANTABLE = [k for k in MODELS if k != "bearer"]  # bearers are granted by the bearer field
 
@@ -340,6 +404,75 @@ def worlds(draw: Any) -> WorldSpec:
             | some(of("passage"), 1),
             facts=(draw(st.sampled_from(COMPLIANCES[1:])),),
         )
+
+    # Handovers (held in a delegation, never restricted; only a draft can be cancelled),
+    # then negotiation files about a live bearer, held by the clerk or by the outgoing
+    # colleague of a handover in the same delegation, with live counterparts and
+    # contacts (the services refuse the others), and the rows of their tools.
+    def plain(kind: str, where: str | None, deleted: bool, **rest: Any) -> int:
+        records.append(RecordSpec(kind, where, False, frozenset(), deleted, **rest))
+        return len(records) - 1
+
+    def live(kind: str, where: str | None = None) -> list[int]:
+        return [
+            i
+            for i in of(kind)
+            if not records[i].deleted and where in (None, records[i].compartment)
+        ]
+
+    # Mostly in the delegation of a reader of the pages (the first active users) who
+    # reads it by a posting, so that the pages are often shown, not only refused.
+    readers = [user for user in users if user.active][:2]
+    first = next(
+        (u.delegation for u in readers if u.role in CONTENT and u.posting == "current"),
+        readers[0].delegation if readers else "d1",
+    )
+    near = st.sampled_from([first, first, *COMPARTMENTS])
+    for _ in range(draw(st.integers(0, 2))):
+        done = draw(st.booleans())
+        plain("handover", draw(near), not done and draw(rarely), facts=(done,))
+    for _ in range(draw(st.integers(1, 2)) if live("bearer") else 0):
+        where = draw(near)
+        add(
+            "negotiation_file",
+            where,
+            bearers=frozenset({draw(st.sampled_from(live("bearer")))}),
+            links=some(live("person"), 2) | some(live("interaction", where), 1),
+            facts=(one_or_none([h for h in of("handover") if records[h].compartment == where]),),
+        )
+    files = of("negotiation_file")
+    for _ in range(draw(st.integers(1, 4)) if files else 0):
+        kind = draw(st.sampled_from(FILE_ROWS))
+        parent = draw(st.sampled_from(files))
+        facts: tuple[Any, ...] = ()
+        if kind == "island_item":
+            facts = (draw(st.sampled_from(IslandKind.values)), draw(st.booleans()))
+        elif kind == "iceberg_entry":
+            facts = (draw(st.sampled_from(Side.values)), draw(st.sampled_from(Layer.values)))
+        elif kind == "red_line":
+            facts = (draw(st.booleans()),)  # signed off by the head of delegation
+        person = some(live("person"), 1) if kind == "stakeholder" else frozenset()
+        where = records[parent].compartment
+        plain(kind, where, draw(rarely), parent=parent, links=person, facts=facts)
+    for _ in range(draw(st.integers(0, 1))):
+        pairs = [
+            (a, b)
+            for a in of("stakeholder")
+            for b in of("stakeholder")
+            if a < b and records[a].parent == records[b].parent
+        ]
+        if not pairs:
+            break
+        a, b = draw(st.sampled_from(pairs))
+        plain(
+            "stakeholder_link",
+            records[a].compartment,
+            # Removing a stakeholder removes its links (negotiation/services.py).
+            draw(rarely) or records[a].deleted or records[b].deleted,
+            parent=records[a].parent,
+            links=frozenset({a, b}),
+            facts=(draw(st.integers(1, 3)),),
+        )
     world = WorldSpec(users, records, [])
     targets = ["delegation", "bearer", *[k for k in GRANTABLE if k in world.by_kind]]
     for _ in range(draw(st.integers(0, 6))):
@@ -395,6 +528,8 @@ def oracle_may(world: WorldSpec, u: int, r: int, action: str) -> bool:
     if rule.about_bearers and not record.restricted:
         by_grant = by_grant or any(granted("bearer", b) for b in record.bearers)
     parents = ([] if record.parent is None else [record.parent]) + sorted(record.via)
+    if rule.hidden_with_bearers:
+        parents += sorted(record.bearers)
     parent_seen = all(oracle_may(world, u, p, "view") for p in parents)
     return (by_rule or by_grant) and parent_seen
 
@@ -419,6 +554,30 @@ class Built:
     users: list[User]
     objects: list[Any]
     markers: list[str]  # a text each record shows, unique in the world
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Colleagues who are no users of the world (the oracle does not judge them): the
+    clerk who writes files and handovers through the services, head of every delegation
+    and named on every restricted record, and each handover's outgoing colleague and
+    successor, field delegates of its delegation."""
+
+    clerk: User
+    handovers: dict[int, tuple[User, User]]  # by the handover's index
+
+    def outgoing_in(self, world: WorldSpec, compartment: str | None) -> User | None:
+        """The outgoing colleague of the first handover in a delegation (who owns its
+        follow-ups, so that the handover passes them on)."""
+        for index, (outgoing, _) in self.handovers.items():
+            if world.records[index].compartment == compartment:
+                return outgoing
+        return None
+
+
+# Written through the services (``_write``), in the order of the world; removals and the
+# handovers' acts come last (``_finish``).
+THROUGH_SERVICES = {"negotiation_file", "stakeholder_link", "handover", *FILE_ROWS}
 
 
 def _marker(kind: str) -> str:
@@ -455,13 +614,19 @@ def build(world: WorldSpec) -> Built:
                 starts_on=starts,
                 ends_on=ends,
             )
+    staff = _staff(world, delegations, today)
+    ours = [*users, *(user for pair in staff.handovers.values() for user in pair)]
     now = timezone.now()
     topic = Topic.objects.order_by("code").first()
     assert topic is not None, "the topics are seeded by the dialogue app"
     objects: list[Any] = []
     markers: list[str] = []
-    for spec in world.records:
+    for index, spec in enumerate(world.records):
         mark = _marker(spec.kind)
+        if spec.kind in THROUGH_SERVICES:
+            objects.append(_write(world, index, mark, objects, staff, delegations, users))
+            markers.append(mark)
+            continue
         common: dict[str, Any] = {
             "restricted": spec.restricted,
             "deleted_at": now if spec.deleted else None,
@@ -474,10 +639,14 @@ def build(world: WorldSpec) -> Built:
         if spec.kind in ("interaction", "concern", "incident", "commitment"):
             obj.bearers.set([objects[b] for b in spec.bearers])
         if spec.kind == "interaction":
-            obj.our_participants.set(users)
-        obj.restricted_to.set([users[i] for i in spec.named])
+            obj.our_participants.set(ours)
+        if spec.kind == "follow_up":
+            obj.owner = staff.outgoing_in(world, spec.compartment)
+            obj.save(update_fields=["owner"])
+        obj.restricted_to.set([*(users[i] for i in spec.named), staff.clerk])
         objects.append(obj)
         markers.append(mark)
+    _finish(world, objects, staff)
     for grant in world.grants:
         target: dict[str, Any] = {}
         if grant.target == "delegation":
@@ -648,3 +817,135 @@ def _create(
     assessment.interactions.set([o for o in linked if isinstance(o, Interaction)])
     assessment.sessions.set([o for o in linked if isinstance(o, DisseminationSession)])
     return assessment
+
+
+def _staff(world: WorldSpec, delegations: dict[str, Delegation], today: datetime.date) -> Staff:
+    def colleague(name: str, codes: list[str], role: str) -> User:
+        user = User.objects.create(username=f"{name}-{uuid.uuid4().hex[:6]}")
+        for code in codes:
+            Membership.objects.create(
+                user=user,
+                delegation=delegations[code],
+                role=role,
+                starts_on=today - datetime.timedelta(days=100),
+            )
+        return user
+
+    clerk = colleague("clerk", COMPARTMENTS, "head_of_delegation")
+    handovers = {}
+    for index in world.by_kind.get("handover", []):
+        where = world.records[index].compartment
+        assert where is not None
+        handovers[index] = (
+            colleague("outgoing", [where], "field_delegate"),
+            colleague("successor", [where], "field_delegate"),
+        )
+    return Staff(clerk, handovers)
+
+
+def _write(
+    world: WorldSpec,
+    index: int,
+    mark: str,
+    objects: list[Any],
+    staff: Staff,
+    delegations: dict[str, Delegation],
+    users: list[User],
+) -> Any:
+    """Write one file, row of a file or handover through its service, its marker in the
+    text its pages show."""
+    spec = world.records[index]
+    clerk, kind = staff.clerk, spec.kind
+    assert spec.compartment is not None
+    if kind == "handover":
+        outgoing, successor = staff.handovers[index]
+        return do_prepare_handover(
+            actor=clerk,
+            delegation=delegations[spec.compartment],
+            outgoing=outgoing,
+            successor=successor,
+            effective_on=timezone.localdate(),
+            note=mark,
+        )
+    linked = [objects[i] for i in sorted(spec.links)]
+    if kind == "negotiation_file":
+        (holder,) = spec.facts
+        return do_open_file(
+            actor=clerk,
+            compartment=delegations[spec.compartment],
+            bearer=objects[min(spec.bearers)],
+            title=mark,
+            objective=mark,
+            holder=clerk if holder is None else staff.handovers[holder][0],
+            counterparts=[o for o in linked if isinstance(o, Person)],
+            interactions=[o for o in linked if isinstance(o, Interaction)],
+            restricted=spec.restricted,
+            restricted_to=[*(users[i] for i in spec.named), clerk],
+        )
+    file = objects[spec.parent] if spec.parent is not None else None
+    assert file is not None
+    if kind == "island_item":
+        island_kind, agreed = spec.facts
+        return do_add_to_file(
+            file, IslandItem, actor=clerk, kind=island_kind, agreed=agreed, text=mark
+        )
+    if kind == "iceberg_entry":
+        side, layer = spec.facts
+        return do_add_to_file(file, IcebergEntry, actor=clerk, side=side, layer=layer, text=mark)
+    if kind == "stakeholder":
+        person = linked[0] if linked else None
+        # Named by the person when there is one: their name shows only to who may see them.
+        name = "" if person is not None else mark
+        return do_add_to_file(
+            file, Stakeholder, actor=clerk, person=person, name=name, influence=2, note=mark
+        )
+    if kind == "stakeholder_link":
+        source, target = linked
+        (strength,) = spec.facts
+        return do_add_to_file(
+            file,
+            StakeholderLink,
+            actor=clerk,
+            source=source,
+            target=target,
+            strength=strength,
+            note=mark,
+        )
+    if kind == "red_line":
+        (signed_off,) = spec.facts
+        line = do_add_to_file(file, RedLine, actor=clerk, text=mark)
+        if signed_off:
+            return do_sign_off_red_line(line, actor=clerk, expected_version=line.version)
+        return line
+    if kind == "bottom_line":
+        return do_add_to_file(file, BottomLine, actor=clerk, text=mark)
+    assert kind == "scenario"
+    return do_add_to_file(file, Scenario, actor=clerk, text=mark, costs=mark, benefits=mark)
+
+
+def _finish(world: WorldSpec, objects: list[Any], staff: Staff) -> None:
+    """Remove the rows and files the world removes (links first: a stakeholder's removal
+    takes its links with it), then cancel or do the handovers (a handover passes the
+    files its outgoing colleague holds, and their follow-ups)."""
+    clerk = staff.clerk
+
+    def fresh(index: int) -> Any:
+        obj = objects[index]
+        return type(obj).objects.get(pk=obj.pk)
+
+    for kinds in (["stakeholder_link"], FILE_ROWS):
+        for index in (i for kind in kinds for i in world.by_kind.get(kind, [])):
+            if world.records[index].deleted:
+                row = fresh(index)
+                do_remove_from_file(row, actor=clerk, expected_version=row.version)
+    for index in world.by_kind.get("negotiation_file", []):
+        if world.records[index].deleted:
+            file = fresh(index)
+            do_delete_file(file, actor=clerk, expected_version=file.version)
+    for index in world.by_kind.get("handover", []):
+        spec = world.records[index]
+        handover = fresh(index)
+        if spec.deleted:
+            do_cancel_handover(handover, actor=clerk, expected_version=handover.version)
+        elif spec.facts[0]:
+            do_hand_over(handover, actor=clerk, expected_version=handover.version)

@@ -7,8 +7,11 @@ content: bearers, people, interactions and follow-ups; concerns with their
 representations, responses, sources, status changes and follow-ups; acceptance
 assessments, checkpoint passages, access constraints and security incidents; training
 sessions; integration assessments; commitments with their signatories and compliance
-observations. Each has a compartment, a restriction, named members, perhaps a tombstone,
-the bearers it is about, the parents that hide it, and links to other records it shows.
+observations; negotiation files with the rows of their tools (island of agreements,
+iceberg, stakeholders and their links, red and bottom lines, scenarios) and their
+versions; handovers, drafts and done. Each has a compartment, a restriction, named
+members, perhaps a tombstone, the bearers it is about, the parents that hide it, and
+links to other records it shows.
 
 For every user and record, what each channel yields must equal what the oracle says
 (``leak_world.oracle_may``, and ``leak_world.page_may`` for what an app's pages add), an
@@ -32,7 +35,12 @@ independent reading of docs/security.md written without the application's access
   missing id, body and all;
 - and a sweep: no page, export or API answer the user was given (lists, details,
   figures, the home page, bearer profiles and person pages with the other apps' panels)
-  holds the text of any record the oracle hides from them.
+  holds the text of any record the oracle hides from them;
+- issue 6 (``leak_channels_issue6``): a file's print page, its versions and its latest
+  version, and (for two files a run) its PDF; a handover's brief, and the files and
+  follow-ups its page says pass; the meeting brief of every bearer and person and the
+  engagement plan of every bearer: each answers 200 to a reader who may see the record
+  and is swept, or the 404 of a random id, body and all.
 
 ``POURPARLER_LEAK_EXAMPLES`` sets how many worlds (``make test-leaks-long`` runs many
 more), ``POURPARLER_LEAK_MINIMUM`` the fewest checks the run must make.
@@ -60,8 +68,14 @@ from hypothesis import HealthCheck, given, settings
 from pourparler.api.tokens import issue_token
 from pourparler.core.access import get_visible_or_404
 from pourparler.core.models import User
+from pourparler.core.tests.leak_channels_issue6 import (
+    Reader,
+    check_pages_of_issue6,
+    check_versions,
+)
 from pourparler.core.tests.leak_world import (
     CHILDREN_OF_CONCERNS,
+    FILE_ROWS,
     MODELS,
     Built,
     GrantSpec,
@@ -94,6 +108,8 @@ DETAIL = {
     "session": "session_detail",
     "assessment": "assessment_detail",
     "commitment": "commitment_detail",
+    "negotiation_file": "negotiation_file_detail",
+    "handover": "handover_detail",
 }
 LISTS = {
     "bearer": "bearer_list",
@@ -106,6 +122,8 @@ LISTS = {
     "incident": "security_incident_list",
     "session": "session_list",
     "commitment": "commitment_list",
+    "negotiation_file": "negotiation_file_list",
+    "handover": "handover_list",
 }
 FIGURE_PAGES = (
     "home",
@@ -113,9 +131,16 @@ FIGURE_PAGES = (
     "session_figures",
     "integration_overview",
     "commitment_figures",
+    "continuity",
 )
 # The records shown on the page of the record they are under (the parent's detail page).
-SHOWN_UNDER_THEIR_PARENT = {*CHILDREN_OF_CONCERNS, "signatory", "observation"}
+SHOWN_UNDER_THEIR_PARENT = {
+    *CHILDREN_OF_CONCERNS,
+    "signatory",
+    "observation",
+    *FILE_ROWS,
+    "stakeholder_link",
+}
 # The kind of record of each model, to find the export lists (/exchange/export/<list>/,
 # docs/exports.md) that give out the world's records: every one the registry offers.
 KIND_OF_MODEL = {model: kind for kind, model in MODELS.items()}
@@ -141,6 +166,15 @@ API_PATHS = {
     "concern_follow_up": "concern-follow-ups",
     "signatory": "signatories",
     "observation": "compliance-observations",
+    "negotiation_file": "negotiation-files",
+    "island_item": "negotiation-island-items",
+    "iceberg_entry": "negotiation-iceberg-entries",
+    "stakeholder": "negotiation-stakeholders",
+    "stakeholder_link": "negotiation-stakeholder-links",
+    "red_line": "negotiation-red-lines",
+    "bottom_line": "negotiation-bottom-lines",
+    "scenario": "negotiation-scenarios",
+    "handover": "handovers",
 }
 
 
@@ -150,6 +184,7 @@ class Tally:
     def __init__(self) -> None:
         self.checks = 0
         self.pages_swept = 0
+        self.pdfs = 0  # negotiation files read as a PDF (leak_channels_issue6.PDF_DRAWS)
         self.leaks: list[str] = []
         self.api_missing: dict[str, bytes] = {}  # the API's 404 for a random id, by path
 
@@ -186,6 +221,8 @@ def check_manager(
     for action in ("view", "change"):
         for kind, model in MODELS.items():
             indexes = world.by_kind.get(kind, [])
+            if not indexes:
+                continue  # no row of this kind in the world (nor in the database)
             visible = set(model.objects.visible_to(user, action).values_list("pk", flat=True))
             expected = {built.objects[r].pk for r in indexes if oracle_may(world, u, r, action)}
             if action == "view":  # what figures count; no page counts what one may change
@@ -258,6 +295,7 @@ def check_pages(
                 f"home shows an unowned follow-up u{u} r{r}",
             )
     check_commitment_pages(world, built, u, detail, tally)
+    check_pages_of_issue6(world, built, u, Reader(client, shown), detail, tally, first=first)
     check_figures(world, built, u, {**figures, "concern_list": list_pages["concern"]}, tally)
     check_exports(world, built, u, client, shown, tally, csv_too=first)
     check_api(world, built, u, user, shown, tally, details=first)
@@ -336,6 +374,8 @@ def check_exports(
         kind = KIND_OF_MODEL.get(export.model)
         if kind is None:
             continue  # a list of something else than dialogue records (imports, areas)
+        if kind not in world.by_kind:
+            continue  # no row of this kind in the world: nothing to give out
         url = reverse("export_list", args=[name])
         for fmt in ("json", "csv") if csv_too else ("json",):
             response = client.get(url, {"format": fmt, **extra})
@@ -375,6 +415,8 @@ def check_api(
     the 404 of a missing one, body and all."""
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user, name='leak test').secret}")
     for kind, path in API_PATHS.items():
+        if kind not in world.by_kind:
+            continue  # no row of this kind in the world: nothing to list
         response = client.get(f"{API}/{path}/", {"limit": 200})
         shown.append((response.request["PATH_INFO"], response.content))
         body = response.json() if response.status_code == 200 else {}
@@ -401,6 +443,7 @@ def check_api(
                 False,
                 f"API detail {path} u{u} r{r}={world.records[r]}: {response.status_code}",
             )
+    check_versions(world, built, u, user, client, shown, tally)
 
 
 def check_figures(
@@ -633,3 +676,32 @@ def test_the_oracle_hides_a_signatory_with_any_of_its_parents() -> None:
     assert not oracle_may(world, 1, 5, "view")  # the person still hides it
     world.grants.append(GrantSpec(1, "read", "person", 2, True))
     assert oracle_may(world, 1, 5, "view") and not oracle_may(world, 1, 5, "change")
+
+
+def test_the_oracle_reads_the_rules_of_negotiation_files() -> None:
+    """A file is hidden with its bearer; a bearer grant opens the file about it when it is
+    not restricted, and none of the rows under it; a grant on the file opens its rows."""
+    world = WorldSpec(
+        users=[
+            UserSpec("field_delegate", "d2", "current", True),
+            UserSpec("field_delegate", "d1", "current", True),
+        ],
+        records=[
+            RecordSpec("bearer", None, False, frozenset(), False),  # 0: granted to user 0
+            RecordSpec("bearer", None, True, frozenset(), False),  # 1: restricted, unnamed
+            RecordSpec("negotiation_file", "d1", False, frozenset(), False, bearers=frozenset({0})),
+            RecordSpec(
+                "negotiation_file", "d1", True, frozenset({1}), False, bearers=frozenset({0})
+            ),
+            RecordSpec("scenario", "d1", False, frozenset(), False, parent=2),
+            RecordSpec("negotiation_file", "d1", False, frozenset(), False, bearers=frozenset({1})),
+            RecordSpec("red_line", "d1", False, frozenset(), False, parent=3),
+        ],
+        grants=[GrantSpec(0, "read", "bearer", 0, True)],
+    )
+    assert oracle_may(world, 0, 2, "view") and not oracle_may(world, 0, 2, "change")
+    assert not oracle_may(world, 0, 3, "view") and not oracle_may(world, 0, 4, "view")
+    assert oracle_may(world, 1, 3, "view") and oracle_may(world, 1, 6, "change")
+    assert not oracle_may(world, 1, 5, "view")  # its bearer is hidden from its own delegate
+    world.grants.append(GrantSpec(0, "read", "negotiation_file", 3, True))
+    assert oracle_may(world, 0, 3, "view") and oracle_may(world, 0, 6, "view")

@@ -36,24 +36,22 @@ def bearers(client: Client, world: World) -> Client:
     return client
 
 
-@pytest.mark.parametrize(
-    ("query", "found", "not_found"),
-    [
-        ("liberation du caridor", "Front de libération du Çaridor", "Jaysh al-Fatḥ"),
-        ("LIBÉRATION", "Front de libération du Çaridor", "Fuerzas de la Montaña"),
-        ("جيش الفتح", "Jaysh al-Fatḥ", "Front de libération du Çaridor"),
-        ("انصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),
-        ("إنصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),
-        ("montana", "Fuerzas de la Montaña", "Jaysh al-Fatḥ"),
-        ("MONTAÑA", "Fuerzas de la Montaña", "Front de libération du Çaridor"),
-    ],
-)
-def test_bearer_search_ignores_case_and_diacritics(
-    bearers: Client, query: str, found: str, not_found: str
-) -> None:
-    body = bearers.get(reverse("bearer_list"), {"q": query}).content.decode()
-    assert found in body
-    assert not_found not in body
+SEARCHES = [  # (query, found, not found)
+    ("liberation du caridor", "Front de libération du Çaridor", "Jaysh al-Fatḥ"),
+    ("LIBÉRATION", "Front de libération du Çaridor", "Fuerzas de la Montaña"),
+    ("جيش الفتح", "Jaysh al-Fatḥ", "Front de libération du Çaridor"),
+    ("انصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),
+    ("إنصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),
+    ("montana", "Fuerzas de la Montaña", "Jaysh al-Fatḥ"),
+    ("MONTAÑA", "Fuerzas de la Montaña", "Front de libération du Çaridor"),
+]
+
+
+def test_bearer_search_ignores_case_and_diacritics(bearers: Client) -> None:
+    for query, found, not_found in SEARCHES:
+        body = bearers.get(reverse("bearer_list"), {"q": query}).content.decode()
+        assert found in body, query
+        assert not_found not in body, query
 
 
 def test_the_bearer_list_and_profile_in_french_and_arabic(bearers: Client) -> None:

@@ -37,28 +37,26 @@ def _found(client: Client, query: str) -> str:
     return client.get(reverse("person_list"), {"q": query}).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("query", "found", "not_found"),
-    [
-        # French: accents and the cedilla fold both ways.
-        ("helene francoise", "Hélène Françoise Dubreuil", "Ahmad al-Khatib"),
-        ("HÉLÈNE", "Hélène Françoise Dubreuil", "Íñigo Peña"),
-        # Arabic: short vowels (tashkeel) and the hamza on alef (أ إ آ → ا) are ignored.
-        ("احمد", "Ahmad al-Khatib", "Hélène Françoise Dubreuil"),
-        ("إحمد", "Ahmad al-Khatib", "Íñigo Peña"),
-        ("الخطيب", "Ahmad al-Khatib", "Hélène Françoise Dubreuil"),
-        ("khatib", "Ahmad al-Khatib", "Íñigo Peña"),
-        # Spanish: ñ folds to n (decided: NFKD splits it into n and a tilde), í to i.
-        ("inigo pena", "Íñigo Peña", "Ahmad al-Khatib"),
-        ("PEÑA", "Íñigo Peña", "Hélène Françoise Dubreuil"),
-    ],
-)
-def test_people_search_ignores_case_and_diacritics(
-    people: Client, query: str, found: str, not_found: str
-) -> None:
-    body = _found(people, query)
-    assert found in body
-    assert not_found not in body
+SEARCHES = [  # (query, found, not found)
+    # French: accents and the cedilla fold both ways.
+    ("helene francoise", "Hélène Françoise Dubreuil", "Ahmad al-Khatib"),
+    ("HÉLÈNE", "Hélène Françoise Dubreuil", "Íñigo Peña"),
+    # Arabic: short vowels (tashkeel) and the hamza on alef (أ إ آ → ا) are ignored.
+    ("احمد", "Ahmad al-Khatib", "Hélène Françoise Dubreuil"),
+    ("إحمد", "Ahmad al-Khatib", "Íñigo Peña"),
+    ("الخطيب", "Ahmad al-Khatib", "Hélène Françoise Dubreuil"),
+    ("khatib", "Ahmad al-Khatib", "Íñigo Peña"),
+    # Spanish: ñ folds to n (decided: NFKD splits it into n and a tilde), í to i.
+    ("inigo pena", "Íñigo Peña", "Ahmad al-Khatib"),
+    ("PEÑA", "Íñigo Peña", "Hélène Françoise Dubreuil"),
+]
+
+
+def test_people_search_ignores_case_and_diacritics(people: Client) -> None:
+    for query, found, not_found in SEARCHES:
+        body = _found(people, query)
+        assert found in body, query
+        assert not_found not in body, query
 
 
 def test_a_query_with_tashkeel_finds_a_name_written_without(client: Client, world: World) -> None:

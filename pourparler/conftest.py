@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from pourparler.testing.migrated import copy_migrated_database
 from pourparler.testing.personas import World, build_world
@@ -33,3 +35,13 @@ def migrated_database(migrated_root: Path) -> Callable[[Path], Path]:
         return copy_migrated_database(migrated_root, destination)
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def _english_until_asked() -> Iterator[None]:
+    """Each test starts in English: a page requested in another language leaves that
+    language active in the thread (LocaleMiddleware does not reset it), and text made
+    outside a request by a later test would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,11 +1,12 @@
 """Dissemination and training sessions for weapon bearers, and the people they reached."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingConfig(AppConfig):
     name = "pourparler.training"
     label = "training"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Dissemination and training"
-    nav_entry = ("Training", "session_list")
+    verbose_name = _("Dissemination and training")
+    nav_entry = (_("Training"), "session_list")

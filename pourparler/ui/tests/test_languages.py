@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -78,3 +80,20 @@ def test_every_language_has_a_day_first_date_and_time() -> None:
         with translation.override(lang):
             written = date_format(moment, "SHORT_DATETIME_FORMAT")
         assert written.startswith("14") and "16:05" in written, (lang, written)
+
+
+PHYSICAL_SIDES = re.compile(
+    r"\b(?:margin|padding|border|inset)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
+    r"|text-align\s*:\s*(?:left|right)|float\s*:\s*(?:left|right)"
+)
+
+
+@pytest.mark.parametrize(
+    "stylesheet", ["ui/static/ui/pourparler.css", "people/static/people/subject_access.css"]
+)
+def test_stylesheets_use_logical_sides_so_arabic_mirrors(stylesheet: str) -> None:
+    css = (Path(__file__).resolve().parents[2] / stylesheet).read_text(encoding="utf-8")
+    assert PHYSICAL_SIDES.findall(css) == []
+    assert PHYSICAL_SIDES.search(".x { margin-left: 1rem }")
+    assert PHYSICAL_SIDES.search(".x { left: 0 }")
+    assert not PHYSICAL_SIDES.search(".x { inset-inline-start: 0; margin-inline-end: 1px }")

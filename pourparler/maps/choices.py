@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ControlType(models.TextChoices):
@@ -11,4 +12,5 @@ class ControlType(models.TextChoices):
 
     FULL = "full", _("Full control")
     FLUID = "fluid", _("Fluid or contested control")
-    INFLUENCE = "influence", _("Influence")
+    # "Influence" as a kind of control (a stakeholder's influence is another word elsewhere).
+    INFLUENCE = "influence", pgettext_lazy("control", "Influence")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -40,10 +41,11 @@ REGISTRY_STEWARD_ROLES = frozenset({Role.HEAD_OF_DELEGATION, Role.HQ_ANALYST})
 class ChangeAction(models.TextChoices):
     """What a change-log entry records."""
 
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Updated")
-    DELETE = "delete", _("Deleted")
-    RESTORE = "restore", _("Restored")
+    # A context: other apps count "Created"/"Updated" rows (plural, another gender).
+    CREATE = "create", pgettext_lazy("change log", "Created")
+    UPDATE = "update", pgettext_lazy("change log", "Updated")
+    DELETE = "delete", pgettext_lazy("change log", "Deleted")
+    RESTORE = "restore", pgettext_lazy("change log", "Restored")
     CONFLICT = "conflict", _("Edit refused (conflict)")
 
 
@@ -75,7 +77,8 @@ class AuditKind(models.TextChoices):
     PERMISSION_CHANGED = "permission_changed", _("Permission changed")
     KEY_OPERATION = "key_operation", _("Key operation")
     RETENTION = "retention", _("Retention")
-    CHECKPOINT = "checkpoint", _("Checkpoint")
+    # The audit chain's signed checkpoint, not a checkpoint on a road.
+    CHECKPOINT = "checkpoint", pgettext_lazy("audit", "Checkpoint")
 
 
 class DatePrecision(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from pourparler.bearers.choices import Level
@@ -176,7 +176,7 @@ def session_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             links=form.link_values(),
         ),
         compare=lambda current: _conflict_rows(form, current),
-        what=gettext("session"),
+        what=pgettext("dissemination", "session"),
         saved=gettext("Session saved."),
         saved_to=reverse("session_detail", args=[session.pk]),
         gone_to=reverse("session_list"),
@@ -195,7 +195,7 @@ def session_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     return delete_or_explain(
         request,
         delete=lambda version: do_delete_session(session, actor=user, expected_version=version),
-        what=gettext("session"),
+        what=pgettext("dissemination", "session"),
         deleted=gettext("Session deleted. An administrator can restore it."),
         stale_to=reverse("session_detail", args=[session.pk]),
         done_to=reverse("session_list"),

@@ -81,7 +81,7 @@ PINNED = {
     "interaction_list": 13,
     "interaction_detail": 22,
     "bearer_list": 9,
-    "bearer_detail": 46,
+    "bearer_detail": 47,  # the areas of control the bearer holds today (maps panel): one query
     "person_list": 9,
     "person_detail": 21,  # the negotiation files where the person is a stakeholder: one query
     "interaction_create": 18,

@@ -39,6 +39,7 @@ def test_session_and_figures_speak_french_and_arabic(world: World, army: WeaponB
 
     assert "Exposé, <time" in french and "2 mars 2026" in french
     assert "Public" in french and "Dont femmes" in french and "Quoi et qui" in french
+    assert "Anglais" in french  # the session's language, named in French (pycountry)
     assert ">Audience<" not in french and "What and who" not in french
     assert "Personnes touchées par la diffusion et la formation" in french_figures
     assert "Par niveau du public" in french_figures and "By level" not in french_figures

@@ -101,6 +101,8 @@ class AreaForm(forms.ModelForm):
             "pk", "name"
         )
         self.fields["restricted"].label = _("Restrict to named colleagues")
+        self.fields["bearer"].label = _("Bearer")
+        self.fields["country"].label = _("Country")
         self.fields["outline"].required = False
         self.fields["outline"].help_text = _(
             "Filled in when you draw on the map; you may also paste a GeoJSON Polygon or "

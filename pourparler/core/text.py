@@ -5,16 +5,22 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+# Ligatures Unicode does not decompose, written out as people type them: "coeur" finds
+# "Cœur" (docs/translation.md). A change here changes what the stored search text and
+# blind index hold: rebuild them in a migration (bearers 0004, people 0006).
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
 
 def fold(text: str) -> str:
     """Fold text for search: no case, no diacritics, single spaces.
 
-    "Forces Armées" and "forces armees" fold to the same string; scripts without
-    diacritics (Arabic, Burmese, Cyrillic) keep their letters.
+    "Forces Armées" and "forces armees" fold to the same string, "Cœur" and "coeur" too;
+    Arabic loses its short vowels and the hamza or madda on alef (أ إ آ → ا), Spanish ñ
+    becomes n; scripts without diacritics (Burmese, Cyrillic) keep their letters.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    return " ".join(stripped.casefold().translate(_LIGATURES).split())
 
 
 def search_blob(parts: Iterable[str | None]) -> str:

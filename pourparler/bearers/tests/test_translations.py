@@ -32,6 +32,7 @@ def bearers(client: Client, world: World) -> Client:
         ],
     )
     make_bearer(world.alice, name="Fuerzas de la Montaña", kind="police")
+    make_bearer(world.alice, name="Brigade du Sacré-Cœur", kind="militia")
     sign_in(client, world.alice)
     return client
 
@@ -39,6 +40,8 @@ def bearers(client: Client, world: World) -> Client:
 SEARCHES = [  # (query, found, not found)
     ("liberation du caridor", "Front de libération du Çaridor", "Jaysh al-Fatḥ"),
     ("LIBÉRATION", "Front de libération du Çaridor", "Fuerzas de la Montaña"),
+    ("sacre-coeur", "Brigade du Sacré-Cœur", "Front de libération du Çaridor"),
+    ("SACRÉ-CŒUR", "Brigade du Sacré-Cœur", "Jaysh al-Fatḥ"),
     ("جيش الفتح", "Jaysh al-Fatḥ", "Front de libération du Çaridor"),
     ("انصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),
     ("إنصار", "Jaysh al-Fatḥ", "Fuerzas de la Montaña"),

@@ -4,6 +4,8 @@ Spanish (pourparler.core.text.fold, through the blind index)."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(client: Client, world: World) -> Client:
-    """Alice signed in, and three people named in French, Arabic and Spanish."""
+    """Alice signed in, and people named in French, Arabic and Spanish."""
     make_person(world.alice, world.varnia, full_name="Hélène Françoise Dubreuil")
     ahmad = make_person(world.alice, world.varnia, full_name="Ahmad al-Khatib")
     do_add_person_name(
@@ -29,6 +31,7 @@ def people(client: Client, world: World) -> Client:
         transliteration="Aḥmad al-Khaṭīb",
     )
     make_person(world.alice, world.varnia, full_name="Íñigo Peña")
+    make_person(world.alice, world.varnia, full_name="Jean-Baptiste Lecœur")
     sign_in(client, world.alice)
     return client
 
@@ -41,6 +44,9 @@ SEARCHES = [  # (query, found, not found)
     # French: accents and the cedilla fold both ways.
     ("helene francoise", "Hélène Françoise Dubreuil", "Ahmad al-Khatib"),
     ("HÉLÈNE", "Hélène Françoise Dubreuil", "Íñigo Peña"),
+    # œ is written oe on most keyboards: either finds the other.
+    ("lecoeur", "Jean-Baptiste Lecœur", "Hélène Françoise Dubreuil"),
+    ("LECŒUR", "Jean-Baptiste Lecœur", "Íñigo Peña"),
     # Arabic: short vowels (tashkeel) and the hamza on alef (أ إ آ → ا) are ignored.
     ("احمد", "Ahmad al-Khatib", "Hélène Françoise Dubreuil"),
     ("إحمد", "Ahmad al-Khatib", "Íñigo Peña"),
@@ -90,3 +96,25 @@ def test_the_person_page_in_french_and_arabic(people: Client, world: World) -> N
         '<span class="name-as-written" dir="auto" lang="ar">إدريس مارن</span> '
         '<span class="transliteration hint" lang="ar-Latn">Idrīs Māran</span>'
     ) in arabic
+
+
+def test_the_refold_migrations_rebuild_the_stored_search(client: Client, world: World) -> None:
+    """bearers 0004 and people 0006 recompute what was folded before œ became oe."""
+    from django.apps import apps
+
+    from pourparler.bearers.models import WeaponBearer
+    from pourparler.people.models import Person
+    from pourparler.testing.personas import make_bearer
+
+    bearer = make_bearer(world.alice, name="Brigade du Sacré-Cœur")
+    person = make_person(world.alice, world.varnia, full_name="Jean-Baptiste Lecœur")
+    WeaponBearer.objects.filter(pk=bearer.pk).update(search_text="stale")
+    Person.objects.filter(pk=person.pk).update(search_tokens="")
+    for module in (
+        "pourparler.bearers.migrations.0004_refold_search_text",
+        "pourparler.people.migrations.0006_refold_search_tokens",
+    ):
+        importlib.import_module(module).refold(apps, None)
+    assert WeaponBearer.objects.get(pk=bearer.pk).search_text == "brigade du sacre-coeur"
+    sign_in(client, world.alice)
+    assert "Jean-Baptiste Lecœur" in _found(client, "lecoeur")

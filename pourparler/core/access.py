@@ -213,9 +213,16 @@ def _by_grant(model: type[models.Model], clearance: Clearance, action: Action) -
         opened |= Q(pk__in=own)
     for parent_name in getattr(model, "access_via", ()):
         parent = model._meta.get_field(parent_name).related_model
-        parent_ids = clearance.granted(parent._meta.label, action)  # type: ignore[union-attr]
+        parent_label = parent._meta.label  # type: ignore[union-attr]
+        parent_ids = clearance.granted(parent_label, action)
         if parent_ids:
-            opened |= Q(**{f"{parent_name}__in": parent_ids})
+            under = Q(**{f"{parent_name}__in": parent_ids})
+            if parent_label == _BEARER_LABEL:
+                # A grant on a bearer opens what is about it, never a row restricted to
+                # named people (as for access_bearer_link below); a grant on a record
+                # opens the rows under it, restricted or not.
+                under &= Q(restricted=False)
+            opened |= under
     bearer_link = getattr(model, "access_bearer_link", None)
     bearers = clearance.granted(_BEARER_LABEL, action)
     if bearer_link and bearers:

@@ -360,3 +360,45 @@ def test_a_write_grant_does_not_let_its_holder_move_or_unrestrict_the_record(
     do_update_interaction(
         updated, actor=world.carol, expected_version=2, changes={"restricted": False}
     )
+
+
+def test_a_bearer_grant_does_not_open_a_restricted_row_found_through_the_bearer(
+    world: World,
+) -> None:
+    """A position names its bearer in access_via; a grant on that bearer opens what is
+    about the bearer, never a row restricted to other people (as for dialogue above)."""
+    from pourparler.people.models import Position
+    from pourparler.people.services import do_add_position
+    from pourparler.testing.personas import make_person
+
+    army = make_bearer(world.alice, name="Varnian Armed Forces")
+    colonel = make_person(world.alice, world.varnia, full_name="Col. Idris Maren", bearer=army)
+    post = do_add_position(
+        colonel, actor=world.alice, bearer=army, level="operational", role_title="Brigade commander"
+    )
+    secret = do_add_position(
+        colonel,
+        actor=world.alice,
+        bearer=army,
+        level="operational",
+        role_title="Informant",
+        restricted=True,
+    )
+    secret.restricted_to.set([world.alice, world.carol])
+
+    def positions(user: object) -> set[object]:
+        forget_clearance(user)
+        return set(Position.objects.visible_to(user).values_list("pk", flat=True))
+
+    assert positions(world.bob) >= {post.pk} and secret.pk not in positions(world.bob)
+    do_grant_access(
+        actor=world.adam,
+        grantee=world.bob,
+        access="read",
+        bearer=army,
+        reason="Regional analysis",
+        expires_at=later(),
+    )
+    assert post.pk in positions(world.bob)
+    assert secret.pk not in positions(world.bob)
+    assert secret.pk in positions(world.carol)

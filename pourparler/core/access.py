@@ -212,8 +212,8 @@ def _by_grant(model: type[models.Model], clearance: Clearance, action: Action) -
     if own:
         opened |= Q(pk__in=own)
     for parent_name in getattr(model, "access_via", ()):
-        parent = model._meta.get_field(parent_name).related_model
-        parent_label = parent._meta.label  # type: ignore[union-attr]
+        parent = cast("type[models.Model]", model._meta.get_field(parent_name).related_model)
+        parent_label = parent._meta.label
         parent_ids = clearance.granted(parent_label, action)
         if parent_ids:
             under = Q(**{f"{parent_name}__in": parent_ids})

@@ -31,6 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from pourparler.core.models import Record, User
@@ -38,7 +39,7 @@ from pourparler.core.services import create_record, update_record
 from pourparler.exchange.batch import create_in_bulk, validate_new
 from pourparler.exchange.choices import ReviewStatus
 from pourparler.exchange.models import ImportRun, Provenance, ReviewItem
-from pourparler.exchange.reader import RowError, Table, read_table
+from pourparler.exchange.reader import Problem, RowError, Table, problem, read_table
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class ImportContext:
     file_name: str
     show_progress: bool = False
     errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     conflict_list: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
@@ -92,14 +93,14 @@ class ImportContext:
 
     # -- reporting ---------------------------------------------------------------------
 
-    def error(self, row: int, column: str, reason: str) -> None:
+    def error(self, row: int, column: str, reason: Problem | str) -> None:
         """Note a problem in a row; the run will be refused and roll back."""
-        self.errors.append(RowError(self.file_name, row, column, reason))
+        self.errors.append(RowError(self.file_name, row, column, Problem.of(reason)))
 
-    def note(self, text: str) -> None:
+    def note(self, text: Problem | str) -> None:
         """Note something a person should know that does not stop the import."""
         if len(self.notes) < REPORT_LIMIT:
-            self.notes.append(text)
+            self.notes.append(Problem.of(text).as_dict())
 
     def _change(self, action: str, obj: Record, row: int, what: str, **extra: Any) -> None:
         entry = {"action": action, "model": _label(type(obj)), "row": row, "what": what, **extra}
@@ -145,10 +146,10 @@ class ImportContext:
         try:
             validate_new(obj)
         except ValidationError as invalid:
-            for name, messages in invalid.message_dict.items():
+            for name, errors in invalid.error_dict.items():
                 column = (columns or {}).get(name, name)
-                for message in messages:
-                    self.error(row, column, message)
+                for error in errors:
+                    self.error(row, column, _validation_problem(error))
             return obj
         self._pending.setdefault(type(obj), []).append(obj)
         if m2m:
@@ -287,7 +288,13 @@ class ImportContext:
         )
         create_record(item, actor=self.actor)
         self.queued += 1
-        self.note(f"Row {row}: “{name}” waits in the review queue.")
+        self.note(
+            problem(
+                gettext_noop("Row %(row)s: “%(name)s” waits in the review queue."),
+                row=row,
+                name=name,
+            )
+        )
         return item
 
     def pending(self, model: type[_R]) -> list[_R]:
@@ -347,10 +354,14 @@ class ImportContext:
     def report(self) -> dict[str, Any]:
         """Return the run's report: counts by kind, changes, conflicts, notes, errors."""
         if self.skipped:
-            rows = "1 row was" if self.skipped == 1 else f"{self.skipped} rows were"
             self.note(
-                f"{rows} left alone: the identifier is held by a bearer you may not see. "
-                "Ask its delegation to import them."
+                problem(
+                    gettext_noop(
+                        "Rows left alone: %(count)s. The identifier is held by a bearer you "
+                        "may not see. Ask its delegation to import them."
+                    ),
+                    count=self.skipped,
+                )
             )
             self.skipped = 0
         return {
@@ -360,6 +371,23 @@ class ImportContext:
             "notes": self.notes,
             "errors": [e.as_dict() for e in self.errors[:REPORT_LIMIT]],
         }
+
+
+def _validation_problem(error: ValidationError) -> Problem:
+    """Keep Django's own message id (English is the source language) and its values.
+
+    A message with plural forms has no single id: it is kept as the English sentence.
+    """
+    template = str(error.message)
+    params = dict(error.params or {})
+    if template:
+        try:
+            template % params
+        except (KeyError, TypeError, ValueError):
+            pass
+        else:
+            return Problem(template, params)
+    return Problem(next(iter(error)))
 
 
 def _dependency_order(models_: list[type[Record]]) -> list[type[Record]]:

@@ -5,8 +5,10 @@ become ``column_N``, a repeated header ``name_2``), the HXL hashtags when a hash
 follows the header, and the rows with their line numbers (the header is line 1, as a
 spreadsheet shows it). Nothing here writes anything.
 
-Problems in a row are collected as ``RowError`` (file, row, column, reason) by the
+Problems in a row are collected as ``RowError`` (file, row, column, problem) by the
 importers; ``ImportRefused`` carries all of them at once, before anything is written.
+A ``Problem`` keeps its English sentence and the values put in it apart, so the report
+stored with the run is shown in the language of whoever reads it, later.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import importlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
 import charset_normalizer
+from django.utils.translation import gettext, gettext_noop
 
 from pourparler.concerns.models import start_of_period
 from pourparler.core.choices import DatePrecision
@@ -39,6 +42,57 @@ PREFERRED_LEGACY = "cp1252"
 _HASHTAG = re.compile(r"^\s*#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*\s*$")
 
 
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, int | float | str) else str(value)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A sentence for a person: its English template (a message id) and its values.
+
+    ``str()`` gives the English sentence (command line, logs); ``shown()`` the sentence in
+    the active language. Templates are marked with ``gettext_noop`` where they are written.
+    """
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template % self.values if self.values else self.template
+
+    def shown(self) -> str:
+        """Return the sentence in the active language."""
+        translated = gettext(self.template)
+        return translated % self.values if self.values else translated
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the problem as JSON-ready data: English text, template and values."""
+        values = {key: _plain(value) for key, value in self.values.items()}
+        return {"text": str(self), "template": self.template, "values": values}
+
+    @classmethod
+    def of(cls, value: Problem | str | BaseException) -> Problem:
+        """Return a problem from a problem, a plain sentence or the exception that carries it."""
+        if isinstance(value, BaseException):
+            carried = value.args[0] if value.args else ""
+            return carried if isinstance(carried, Problem) else cls(str(value))
+        return value if isinstance(value, Problem) else cls(value)
+
+
+def problem(template: str, **values: Any) -> Problem:
+    """Return a problem; write ``problem(gettext_noop("... %(name)s ..."), name=...)``."""
+    return Problem(template, values)
+
+
+def shown(stored: Any) -> str:
+    """Return a problem kept in a run's report (a dict, or older plain text) for the reader."""
+    if isinstance(stored, Mapping) and "template" in stored:
+        return Problem(str(stored["template"]), dict(stored.get("values") or {})).shown()
+    if isinstance(stored, Mapping):
+        return str(stored.get("reason") or stored.get("text") or "")
+    return str(stored)
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in one cell (or one row, when ``column`` is empty)."""
@@ -46,7 +100,15 @@ class RowError:
     file: str
     row: int
     column: str
-    reason: str
+    problem: Problem
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "problem", Problem.of(self.problem))
+
+    @property
+    def reason(self) -> str:
+        """The problem in English."""
+        return str(self.problem)
 
     def __str__(self) -> str:
         where = f"{self.file}, row {self.row}"
@@ -55,8 +117,16 @@ class RowError:
         return f"{where}: {self.reason}"
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the error as JSON-ready data."""
-        return {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason}
+        """Return the error as JSON-ready data (the English reason, and how to translate it)."""
+        found = self.problem.as_dict()
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "reason": found["text"],
+            "template": found["template"],
+            "values": found["values"],
+        }
 
 
 class ImportRefused(Exception):
@@ -152,7 +222,9 @@ def detect_encoding(data: bytes) -> str:
     if best is None:
         if legacy_reads:
             return PREFERRED_LEGACY
-        raise ImportRefused([RowError("", 0, "", "The file's text encoding cannot be told.")])
+        raise ImportRefused(
+            [RowError("", 0, "", problem(gettext_noop("The file's text encoding cannot be told.")))]
+        )
     if legacy_reads and PREFERRED_LEGACY in best.could_be_from_charset:
         return PREFERRED_LEGACY
     if legacy_reads:
@@ -256,14 +328,23 @@ def _json_rows(text: str, file_name: str) -> Iterator[list[str]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportRefused(
-            [RowError(file_name, error.lineno, "", f"Not valid JSON: {error.msg}.")]
+            [
+                RowError(
+                    file_name,
+                    error.lineno,
+                    "",
+                    problem(gettext_noop("Not valid JSON: %(error)s."), error=error.msg),
+                )
+            ]
         ) from None
     if isinstance(data, dict):
         # {"data": [...]} as many APIs answer, or the first list in the object.
         lists = [v for v in data.values() if isinstance(v, list)]
         data = data.get("data", lists[0] if lists else [])
     if not isinstance(data, list):
-        raise ImportRefused([RowError(file_name, 1, "", "Expected a list of rows.")])
+        raise ImportRefused(
+            [RowError(file_name, 1, "", problem(gettext_noop("Expected a list of rows.")))]
+        )
     if data and all(isinstance(item, list) for item in data):
         # HXL JSON and similar: arrays of arrays, the first the header.
         for item in data:
@@ -310,7 +391,17 @@ def read_table(data: bytes, file_name: str, *, encoding: str | None = None) -> T
             raw_rows: Iterable[list[str]] = list(_xlsx_rows(data))
         except Exception as error:  # openpyxl raises many kinds for a broken workbook
             raise ImportRefused(
-                [RowError(file_name, 0, "", f"Not a readable XLSX workbook ({error}).")]
+                [
+                    RowError(
+                        file_name,
+                        0,
+                        "",
+                        problem(
+                            gettext_noop("Not a readable XLSX workbook (%(error)s)."),
+                            error=str(error),
+                        ),
+                    )
+                ]
             ) from None
     else:
         text, used = decode(data, encoding)
@@ -318,7 +409,9 @@ def read_table(data: bytes, file_name: str, *, encoding: str | None = None) -> T
     rows_iter = iter(raw_rows)
     header_cells = next(rows_iter, None)
     if header_cells is None:
-        raise ImportRefused([RowError(file_name, 1, "", "The file is empty.")])
+        raise ImportRefused(
+            [RowError(file_name, 1, "", problem(gettext_noop("The file is empty.")))]
+        )
     line = 1
     hxl: list[str] | None = None
     headers = normalise_headers(header_cells)
@@ -435,11 +528,15 @@ def parse_date(text: str) -> ParsedDate:
     elif m := _YEAR.match(value):
         year, month, day, precision = int(m[1]), 1, 1, DatePrecision.YEAR
     else:
-        raise ValueError(f"not a date (expected {DATE_FORMATS_HELP})")
+        raise ValueError(
+            problem(gettext_noop("not a date (expected %(formats)s)"), formats=DATE_FORMATS_HELP)
+        )
     try:
         date = datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(f"not a real date ({value})") from None
+        raise ValueError(
+            problem(gettext_noop("not a real date (%(value)s)"), value=value)
+        ) from None
     return ParsedDate(start_of_period(date, precision), precision)
 
 
@@ -453,9 +550,9 @@ def parse_int(text: str) -> int | None:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueError("not a whole number") from None
+        raise ValueError(problem(gettext_noop("not a whole number"))) from None
     if number != number.to_integral_value():
-        raise ValueError("not a whole number")
+        raise ValueError(problem(gettext_noop("not a whole number")))
     return int(number)
 
 
@@ -469,7 +566,7 @@ def parse_decimal(text: str) -> Decimal | None:
     try:
         return Decimal(value)
     except InvalidOperation:
-        raise ValueError("not a number") from None
+        raise ValueError(problem(gettext_noop("not a number"))) from None
 
 
 def split_list(text: str, separator: str = ",") -> list[str]:

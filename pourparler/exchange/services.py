@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from pourparler.bearers.choices import BearerKind, IdScheme, NameKind
 from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
@@ -36,7 +37,7 @@ from pourparler.exchange.choices import ReviewStatus, RunStatus
 from pourparler.exchange.engine import REPORT_LIMIT, ImportContext, Importer, importer_for
 from pourparler.exchange.importers.linking import link_decided
 from pourparler.exchange.models import ImportRun, ReviewItem
-from pourparler.exchange.reader import ImportRefused, RowError
+from pourparler.exchange.reader import ImportRefused, RowError, problem
 from pourparler.geo.lookup import CountryResolver
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ def run_import(
 def _named(error: RowError, file_name: str) -> RowError:
     if error.file:
         return error
-    return RowError(file_name, error.row, error.column, error.reason)
+    return RowError(file_name, error.row, error.column, error.problem)
 
 
 # --------------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ def _add_identity(item: ReviewItem, bearer: WeaponBearer, actor: User) -> None:
         .exists()
     )
     if taken:
-        raise ValueError("Another bearer already carries this identifier.")
+        raise ValueError(problem(gettext_noop("Another bearer already carries this identifier.")))
     has_it = ExternalId.objects.alive().filter(scheme=item.scheme, value=item.key, bearer=bearer)
     if item.scheme in IdScheme.values and not has_it.exists():
         create_record(ExternalId(bearer=bearer, scheme=item.scheme, value=item.key), actor=actor)

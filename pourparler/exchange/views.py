@@ -31,6 +31,7 @@ from pourparler.exchange import exports, uploads
 from pourparler.exchange.choices import ImportKind, ReviewStatus, RunStatus
 from pourparler.exchange.forms import DecisionForm, LinkForm, RegisterForm, UploadForm
 from pourparler.exchange.models import ImportRun, ReviewItem
+from pourparler.exchange.reader import Problem
 from pourparler.exchange.services import (
     NotPending,
     do_cancel_preview,
@@ -305,7 +306,7 @@ def review_decide(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
         messages.error(request, gettext("This name was removed from the queue meanwhile."))
         return redirect("review_list")
     except ValueError as refused:
-        messages.error(request, str(refused))
+        messages.error(request, Problem.of(refused).shown())
         return redirect("review_detail", pk=item.pk)
     messages.success(request, gettext("Decided: %(name)s.") % {"name": item.name})
     return redirect("review_list")

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext_noop
 
 from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
 from pourparler.core.models import User
 from pourparler.core.text import fold
-from pourparler.exchange.reader import RowError, Table
+from pourparler.exchange.reader import RowError, Table, problem
 
 # Unicode script names (the first word of a letter's name) and their ISO 15924 codes.
 _SCRIPTS = {
@@ -124,7 +125,9 @@ def require_columns(table: Table, columns: Iterable[str], errors: list[RowError]
     """Note every required column the file lacks; say whether all are there."""
     missing = [c for c in columns if not table.has(c)]
     for column in missing:
-        errors.append(RowError(table.file_name, 1, column, "this column is missing"))
+        errors.append(
+            RowError(table.file_name, 1, column, problem(gettext_noop("this column is missing")))
+        )
     return not missing
 
 

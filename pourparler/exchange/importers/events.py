@@ -26,12 +26,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from pourparler.bearers.choices import IdScheme
 from pourparler.core.choices import DatePrecision
 from pourparler.exchange.choices import ImportKind
 from pourparler.exchange.engine import ImportContext, Importer, register
 from pourparler.exchange.importers.linking import ActorLinker
 from pourparler.exchange.reader import (
+    Problem,
     Row,
     RowError,
     Table,
@@ -39,6 +42,7 @@ from pourparler.exchange.reader import (
     parse_date,
     parse_decimal,
     parse_int,
+    problem,
     split_list,
 )
 from pourparler.geo.choices import EventActorRole, EventSource, PartySide
@@ -105,7 +109,7 @@ class _Checks:
     def __init__(self, table: Table, row: Row, columns: _Columns, errors: list[RowError]):
         self.table, self.row, self.columns, self.errors = table, row, columns, errors
 
-    def fail(self, names: tuple[str, ...], reason: str) -> None:
+    def fail(self, names: tuple[str, ...], reason: Problem) -> None:
         column = self.columns.name(*names) or names[0]
         self.errors.append(RowError(self.table.file_name, self.row.number, column, reason))
 
@@ -113,10 +117,10 @@ class _Checks:
         try:
             value = parse_int(self.columns.cell(self.row, *names))
         except ValueError as error:
-            self.fail(names, str(error))
+            self.fail(names, Problem.of(error))
             return None
         if value is not None and value < 0:
-            self.fail(names, "a count cannot be negative")
+            self.fail(names, problem(gettext_noop("a count cannot be negative")))
             return None
         return value
 
@@ -124,10 +128,10 @@ class _Checks:
         try:
             value = parse_decimal(self.columns.cell(self.row, *names))
         except ValueError as error:
-            self.fail(names, str(error))
+            self.fail(names, Problem.of(error))
             return None
         if value is not None and abs(value) > limit:
-            self.fail(names, f"out of range (±{limit})")
+            self.fail(names, problem(gettext_noop("out of range (±%(limit)s)"), limit=limit))
             return None
         return None if value is None else round(value, 6)
 
@@ -135,12 +139,12 @@ class _Checks:
         text = self.columns.cell(self.row, *names)
         if not text:
             if required:
-                self.fail(names, "the date is missing")
+                self.fail(names, problem(gettext_noop("the date is missing")))
             return None
         try:
             return parse_date(text).date
         except ValueError as error:
-            self.fail(names, str(error))
+            self.fail(names, Problem.of(error))
             return None
 
 
@@ -155,7 +159,12 @@ class EventImporter(Importer):
         columns = _Columns(table)
         if columns.name(*self.id_columns) is None:
             errors.append(
-                RowError(table.file_name, 1, self.id_columns[0], "this column is missing")
+                RowError(
+                    table.file_name,
+                    1,
+                    self.id_columns[0],
+                    problem(gettext_noop("this column is missing")),
+                )
             )
             return []
         events: list[Event] = []
@@ -166,12 +175,16 @@ class EventImporter(Importer):
             if event is None:
                 continue
             if not event.source_id:
-                checks.fail(self.id_columns, "the event has no id")
+                checks.fail(self.id_columns, problem(gettext_noop("the event has no id")))
                 continue
             if event.source_id in seen:
                 checks.fail(
                     self.id_columns,
-                    f"event {event.source_id} is already on row {seen[event.source_id]}",
+                    problem(
+                        gettext_noop("event %(id)s is already on row %(row)s"),
+                        id=event.source_id,
+                        row=seen[event.source_id],
+                    ),
                 )
                 continue
             seen[event.source_id] = row.number
@@ -249,7 +262,12 @@ class EventImporter(Importer):
                 )
         linker.report()
         for name in sorted(unplaced):
-            ctx.note(f"“{name}” is no country we hold: its events have no country.")
+            ctx.note(
+                problem(
+                    gettext_noop("“%(name)s” is no country we hold: its events have no country."),
+                    name=name,
+                )
+            )
 
 
 @register
@@ -280,7 +298,7 @@ class UcdpGed(EventImporter):
         precision = GED_PRECISION.get(columns.cell(row, "date_prec"), DatePrecision.DAY)
         violence = columns.cell(row, "type_of_violence")
         if violence and violence not in GED_VIOLENCE:
-            checks.fail(("type_of_violence",), "expected 1, 2 or 3")
+            checks.fail(("type_of_violence",), problem(gettext_noop("expected 1, 2 or 3")))
         fields = {
             "kind": GED_VIOLENCE.get(violence, "Violence"),
             "sub_kind": columns.cell(row, "conflict_name", "dyad_name")[:100],

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from pourparler.bearers.choices import BearerKind, IdScheme, NameKind, OrganisationLevel
 from pourparler.bearers.models import BearerName, ExternalId, Unit, WeaponBearer
@@ -33,7 +34,7 @@ from pourparler.exchange.engine import ImportContext, Importer, register
 from pourparler.exchange.importers.common import KnownBearers, NameEntry, name_entry
 from pourparler.exchange.matching import NameMatcher, match_key
 from pourparler.exchange.models import ReviewItem
-from pourparler.exchange.reader import RowError, Table, clean_text, split_list
+from pourparler.exchange.reader import Problem, RowError, Table, clean_text, problem, split_list
 from pourparler.geo.lookup import CountryResolver
 from pourparler.geo.models import AdminArea, Country
 
@@ -210,16 +211,37 @@ class GenericBearers(Importer):
         file = table.file_name
         for name, column in columns.items():
             if not table.has(column):
-                errors.append(RowError(file, 1, column, f"mapped to {name}, but no such column"))
+                errors.append(
+                    RowError(
+                        file,
+                        1,
+                        column,
+                        problem(
+                            gettext_noop("mapped to %(field)s, but no such column"), field=name
+                        ),
+                    )
+                )
         if "name" not in columns:
             errors.append(
-                RowError(file, 1, "", "No column holds the bearers' names: map one to “name”.")
+                RowError(
+                    file,
+                    1,
+                    "",
+                    problem(gettext_noop("No column holds the bearers' names: map one to “name”.")),
+                )
             )
         if errors:
             return []
         scheme = str(self.options.get("id_scheme") or IdScheme.OTHER)
         if "external_id" in columns and scheme not in IdScheme.values:
-            errors.append(RowError(file, 1, columns["external_id"], f"unknown scheme {scheme}"))
+            errors.append(
+                RowError(
+                    file,
+                    1,
+                    columns["external_id"],
+                    problem(gettext_noop("unknown scheme %(scheme)s"), scheme=scheme),
+                )
+            )
         default_kind = str(self.options.get("default_kind") or BearerKind.NON_STATE_ARMED_GROUP)
         resolver = CountryResolver()
         areas = {a.pcode: a for a in AdminArea.objects.alive()} if "unit_pcode" in columns else {}
@@ -236,8 +258,11 @@ class GenericBearers(Importer):
                             file,
                             row.number,
                             columns["external_id"],
-                            f"“{checked.external_id}” is already on row "
-                            f"{seen_ids[checked.external_id]}",
+                            problem(
+                                gettext_noop("“%(id)s” is already on row %(row)s"),
+                                id=checked.external_id,
+                                row=seen_ids[checked.external_id],
+                            ),
                         )
                     )
                     continue
@@ -258,15 +283,15 @@ class GenericBearers(Importer):
         def cell(name: str) -> str:
             return clean_text(row.get(columns.get(name)))
 
-        def fail(name: str, reason: str) -> None:
+        def fail(name: str, reason: Problem) -> None:
             errors.append(RowError(file, row.number, columns.get(name, name), reason))
 
         name = cell("name")
         if not name:
-            fail("name", "the bearer has no name")
+            fail("name", problem(gettext_noop("the bearer has no name")))
             return None
         if len(name) > 200:
-            fail("name", "longer than 200 characters")
+            fail("name", problem(gettext_noop("longer than 200 characters")))
             return None
         kind = default_kind
         if cell("kind"):
@@ -274,8 +299,13 @@ class GenericBearers(Importer):
             if found is None:
                 fail(
                     "kind",
-                    f"unknown kind “{cell('kind')}”: say armed forces, police, "
-                    "gendarmerie, armed group, militia, private security or peace operation",
+                    problem(
+                        gettext_noop(
+                            "unknown kind “%(kind)s”: say armed forces, police, gendarmerie, "
+                            "armed group, militia, private security or peace operation"
+                        ),
+                        kind=cell("kind"),
+                    ),
                 )
             else:
                 kind = found
@@ -283,12 +313,15 @@ class GenericBearers(Importer):
         if cell("organisation_level"):
             level = level_of(cell("organisation_level")) or ""
             if not level:
-                fail("organisation_level", "expected 1, 2, 3 or 4")
+                fail("organisation_level", problem(gettext_noop("expected 1, 2, 3 or 4")))
         countries: list[Country] = []
         for text in split_list(cell("countries"), ";" if ";" in cell("countries") else ","):
             country = resolver.resolve(text)
             if country is None:
-                fail("countries", f"“{text}” is no country we know")
+                fail(
+                    "countries",
+                    problem(gettext_noop("“%(text)s” is no country we know"), text=text),
+                )
             elif country not in countries:
                 countries.append(country)
         names = [name_entry(a, NameKind.ALIAS) for a in split_list(cell("aliases"), ";")]
@@ -298,7 +331,12 @@ class GenericBearers(Importer):
         if cell("unit_pcode"):
             area = areas.get(cell("unit_pcode").upper())
             if area is None:
-                fail("unit_pcode", f"no area has the P-code “{cell('unit_pcode')}”")
+                fail(
+                    "unit_pcode",
+                    problem(
+                        gettext_noop("no area has the P-code “%(pcode)s”"), pcode=cell("unit_pcode")
+                    ),
+                )
         return BearerRow(
             row=row.number,
             name=name,
@@ -369,7 +407,13 @@ class GenericBearers(Importer):
             bearer = by_name.get(key)
             review_key = (NAME_SCHEME, key)
         if bearer is None and review_key in waiting:
-            ctx.note(f"Row {item.row}: {item.name} still waits in the review queue.")
+            ctx.note(
+                problem(
+                    gettext_noop("Row %(row)s: %(name)s still waits in the review queue."),
+                    row=item.row,
+                    name=item.name,
+                )
+            )
             return None
         if bearer is None:
             match = matcher.match(item.name, *(n.name for n in item.names))

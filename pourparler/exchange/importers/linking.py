@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from pourparler.bearers.choices import IdScheme
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.models import User
@@ -21,6 +23,7 @@ from pourparler.exchange.engine import ImportContext
 from pourparler.exchange.importers.common import KnownBearers
 from pourparler.exchange.matching import NameMatcher, match_key
 from pourparler.exchange.models import ReviewItem
+from pourparler.exchange.reader import problem
 
 # Names of people who do not carry weapons, as the datasets write them.
 _NOT_BEARERS = re.compile(r"^(civilians?|protesters?|rioters?|unidentified)\b", re.IGNORECASE)
@@ -94,8 +97,15 @@ class ActorLinker:
         shown = ", ".join(f"{name} ({count})" for name, count in self.unlinked.most_common(limit))
         more = len(self.unlinked) - limit
         self.ctx.note(
-            f"{len(self.unlinked)} actor names are linked to no bearer (waiting for review or "
-            f"unknown): {shown}{f' and {more} more' if more > 0 else ''}."
+            problem(
+                gettext_noop(
+                    "Actor names linked to no bearer (waiting for review or unknown): "
+                    "%(count)s. %(names)s%(more)s"
+                ),
+                count=len(self.unlinked),
+                names=shown,
+                more=f" (+{more})" if more > 0 else "",
+            )
         )
 
 

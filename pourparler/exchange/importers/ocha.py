@@ -25,16 +25,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from pourparler.exchange.choices import ImportKind
 from pourparler.exchange.engine import ImportContext, Importer, register
 from pourparler.exchange.reader import (
     ImportRefused,
+    Problem,
     Row,
     RowError,
     Table,
     clean_text,
     decode,
     parse_int,
+    problem,
 )
 from pourparler.geo.lookup import CountryResolver
 from pourparler.geo.models import AdminArea, Country, PopulationFigure
@@ -87,11 +91,20 @@ class OchaBoundaries(Importer):
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportRefused(
-                [RowError(file_name, error.lineno, "", f"Not valid GeoJSON: {error.msg}.")]
+                [
+                    RowError(
+                        file_name,
+                        error.lineno,
+                        "",
+                        problem(gettext_noop("Not valid GeoJSON: %(error)s."), error=error.msg),
+                    )
+                ]
             ) from None
         features = document.get("features") if isinstance(document, dict) else None
         if not isinstance(features, list):
-            raise ImportRefused([RowError(file_name, 1, "", "Expected a FeatureCollection.")])
+            raise ImportRefused(
+                [RowError(file_name, 1, "", problem(gettext_noop("Expected a FeatureCollection.")))]
+            )
         table = FeatureTable(
             file_name=file_name,
             encoding=used,
@@ -132,25 +145,43 @@ class OchaBoundaries(Importer):
             ]
             levels = [n for n in levels if n > 0 and row.get(f"adm{n}_pcode")]
             if not levels:
-                errors.append(RowError(file, row.number, "adm1_pcode", "the feature has no P-code"))
+                errors.append(
+                    RowError(
+                        file,
+                        row.number,
+                        "adm1_pcode",
+                        problem(gettext_noop("the feature has no P-code")),
+                    )
+                )
                 continue
             level = max(levels)
             pcode = row.get(f"adm{level}_pcode").upper()
             name = clean_text(row.get(f"adm{level}_name") or row.get(f"adm{level}_ref"))
             if not name:
                 errors.append(
-                    RowError(file, row.number, f"adm{level}_name", "the area has no name")
+                    RowError(
+                        file,
+                        row.number,
+                        f"adm{level}_name",
+                        problem(gettext_noop("the area has no name")),
+                    )
                 )
             country = resolver.resolve(row.get("iso2") or row.get("iso3") or row.get("adm0_pcode"))
             if country is None:
-                errors.append(RowError(file, row.number, "iso2", "no country we hold"))
+                errors.append(
+                    RowError(file, row.number, "iso2", problem(gettext_noop("no country we hold")))
+                )
             if pcode in seen:
                 errors.append(
                     RowError(
                         file,
                         row.number,
                         f"adm{level}_pcode",
-                        f"{pcode} is already on row {seen[pcode]}",
+                        problem(
+                            gettext_noop("%(pcode)s is already on row %(row)s"),
+                            pcode=pcode,
+                            row=seen[pcode],
+                        ),
                     )
                 )
                 continue
@@ -168,34 +199,65 @@ class OchaBoundaries(Importer):
                         file,
                         area.row,
                         f"adm{area.level - 1}_pcode",
-                        f"the parent area {area.parent_pcode} is neither in the file nor held",
+                        problem(
+                            gettext_noop(
+                                "the parent area %(pcode)s is neither in the file nor held"
+                            ),
+                            pcode=area.parent_pcode,
+                        ),
                     )
                 )
         return areas
 
     def _boundary(self, geometry: Any, row: int, file: str, errors: list[RowError]) -> str | None:
         if not isinstance(geometry, dict):
-            errors.append(RowError(file, row, "geometry", "the feature has no geometry"))
+            errors.append(
+                RowError(
+                    file, row, "geometry", problem(gettext_noop("the feature has no geometry"))
+                )
+            )
             return None
         try:
             outline = shapely_geometry.shape(geometry)
         except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as error:
-            errors.append(RowError(file, row, "geometry", f"not a readable geometry ({error})"))
+            errors.append(
+                RowError(
+                    file,
+                    row,
+                    "geometry",
+                    problem(gettext_noop("not a readable geometry (%(error)s)"), error=str(error)),
+                )
+            )
             return None
         if outline.geom_type not in ("Polygon", "MultiPolygon"):
-            errors.append(RowError(file, row, "geometry", f"a {outline.geom_type}, not a polygon"))
+            errors.append(
+                RowError(
+                    file,
+                    row,
+                    "geometry",
+                    problem(gettext_noop("a %(kind)s, not a polygon"), kind=outline.geom_type),
+                )
+            )
             return None
         if outline.is_empty:
-            errors.append(RowError(file, row, "geometry", "the polygon is empty"))
+            errors.append(
+                RowError(file, row, "geometry", problem(gettext_noop("the polygon is empty")))
+            )
             return None
         if not outline.is_valid:
             reason = shapely_validation.explain_validity(outline)
             outline = shapely.make_valid(outline)
-            self.repaired.append(f"Row {row}: the outline was repaired ({reason}).")
+            self.repaired.append(
+                problem(
+                    gettext_noop("Row %(row)s: the outline was repaired (%(reason)s)."),
+                    row=row,
+                    reason=reason,
+                )
+            )
             geometry = shapely_geometry.mapping(outline)
         return json.dumps(geometry, separators=(",", ":"))
 
-    repaired: list[str]
+    repaired: list[Problem]
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
@@ -311,14 +373,26 @@ class OchaPopulation(Importer):
             "country": table.column_for_tag("#country+code"),
         }
         if not levels:
-            errors.append(RowError(file, 2, "", "no #adm1+code column: figures need a P-code"))
+            errors.append(
+                RowError(
+                    file,
+                    2,
+                    "",
+                    problem(gettext_noop("no #adm1+code column: figures need a P-code")),
+                )
+            )
             return []
         figures: list[Figure] = []
         for row in table.rows:
             level = next((n for n in levels if row.get(table.column_for_tag(f"#adm{n}+code"))), 0)
             if not level:
                 errors.append(
-                    RowError(file, row.number, str(table.column_for_tag("#adm1+code")), "no P-code")
+                    RowError(
+                        file,
+                        row.number,
+                        str(table.column_for_tag("#adm1+code")),
+                        problem(gettext_noop("no P-code")),
+                    )
                 )
                 continue
             code_column = str(table.column_for_tag(f"#adm{level}+code"))
@@ -349,7 +423,11 @@ class OchaPopulation(Importer):
         file = table.file_name
         codes = [(int(m[2]), h) for h in table.headers if (m := _PCODE_HEADER.match(h))]
         if not codes:
-            errors.append(RowError(file, 1, "", "no P-code column (such as Adm1_pcode)"))
+            errors.append(
+                RowError(
+                    file, 1, "", problem(gettext_noop("no P-code column (such as Adm1_pcode)"))
+                )
+            )
             return []
         level, code_column = max(codes)
         names = [h for h in table.headers if (m := _NAME_HEADER.match(h)) and int(m[2]) == level]
@@ -367,7 +445,9 @@ class OchaPopulation(Importer):
             and all(_numeric(r.get(h)) for r in table.rows)
         ]
         if not groups:
-            errors.append(RowError(file, 1, "", "no column of figures found"))
+            errors.append(
+                RowError(file, 1, "", problem(gettext_noop("no column of figures found")))
+            )
         if year is None or not groups:
             return []
         figures: list[Figure] = []
@@ -375,7 +455,9 @@ class OchaPopulation(Importer):
         for row in table.rows:
             pcode = row.get(code_column).upper()
             if not pcode:
-                errors.append(RowError(file, row.number, code_column, "no P-code"))
+                errors.append(
+                    RowError(file, row.number, code_column, problem(gettext_noop("no P-code")))
+                )
                 continue
             for group in groups:
                 value = self._number(row, group, file, errors)
@@ -403,10 +485,17 @@ class OchaPopulation(Importer):
         try:
             value = parse_int(row.get(column))
         except ValueError as error:
-            errors.append(RowError(file, row.number, column, str(error)))
+            errors.append(RowError(file, row.number, column, Problem.of(error)))
             return None
         if value is not None and value < 0:
-            errors.append(RowError(file, row.number, column, "a population cannot be negative"))
+            errors.append(
+                RowError(
+                    file,
+                    row.number,
+                    column,
+                    problem(gettext_noop("a population cannot be negative")),
+                )
+            )
             return None
         return value
 
@@ -424,9 +513,13 @@ class OchaPopulation(Importer):
             found = _YEAR.findall(from_name)
             value = found[0] if found else ""
         if not re.fullmatch(r"\d{4}", value):
-            reason = "the year is missing" if from_name else f"“{value}” is not a year"
-            if from_name:
-                reason += ": give it (--year) or put it in the file name"
+            reason = (
+                problem(
+                    gettext_noop("the year is missing: give it (--year) or put it in the file name")
+                )
+                if from_name
+                else problem(gettext_noop("“%(value)s” is not a year"), value=value)
+            )
             errors.append(RowError(file, row.number if row else 1, column, reason))
             return None
         return int(value)
@@ -442,8 +535,13 @@ class OchaPopulation(Importer):
                         file,
                         figure.row,
                         figure.group,
-                        f"{figure.pcode} {figure.group} {figure.year} is already on row "
-                        f"{seen[key]}",
+                        problem(
+                            gettext_noop("%(pcode)s %(group)s %(year)s is already on row %(row)s"),
+                            pcode=figure.pcode,
+                            group=figure.group,
+                            year=figure.year,
+                            row=seen[key],
+                        ),
                     )
                 )
                 continue
@@ -462,7 +560,13 @@ class OchaPopulation(Importer):
                     figure.pcode[:2]
                 )
                 if country is None:
-                    ctx.error(figure.row, "", f"no country for the P-code {figure.pcode}")
+                    ctx.error(
+                        figure.row,
+                        "",
+                        problem(
+                            gettext_noop("no country for the P-code %(pcode)s"), pcode=figure.pcode
+                        ),
+                    )
                     continue
                 area = ctx.create(
                     AdminArea(

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from pourparler.bearers.choices import (
     BearerKind,
     IdScheme,
@@ -51,7 +53,7 @@ from pourparler.exchange.importers.common import (
 )
 from pourparler.exchange.matching import NameMatcher
 from pourparler.exchange.models import ReviewItem
-from pourparler.exchange.reader import RowError, Table, clean_text
+from pourparler.exchange.reader import RowError, Table, clean_text, problem
 from pourparler.geo.lookup import CountryResolver
 
 ORG_LEVELS = {
@@ -154,7 +156,14 @@ class UcdpActors(Importer):
         for row in table.rows:
             actor_id = row.get("ActorId")
             if not re.fullmatch(r"\d+", actor_id):
-                errors.append(RowError(file, row.number, "ActorId", "a whole number is needed"))
+                errors.append(
+                    RowError(
+                        file,
+                        row.number,
+                        "ActorId",
+                        problem(gettext_noop("a whole number is needed")),
+                    )
+                )
                 continue
             if actor_id in seen:
                 errors.append(
@@ -162,37 +171,67 @@ class UcdpActors(Importer):
                         file,
                         row.number,
                         "ActorId",
-                        f"actor {actor_id} is already on row {seen[actor_id]}",
+                        problem(
+                            gettext_noop("actor %(id)s is already on row %(row)s"),
+                            id=actor_id,
+                            row=seen[actor_id],
+                        ),
                     )
                 )
                 continue
             seen[actor_id] = row.number
             name = clean_text(row.get("NameData"))
             if not name:
-                errors.append(RowError(file, row.number, "NameData", "the actor has no name"))
+                errors.append(
+                    RowError(
+                        file, row.number, "NameData", problem(gettext_noop("the actor has no name"))
+                    )
+                )
             level = ORG_LEVELS.get(row.get("Org"))
             if level is None:
                 errors.append(
                     RowError(
-                        file, row.number, "Org", f"expected 1, 2, 3 or 4, not “{row.get('Org')}”"
+                        file,
+                        row.number,
+                        "Org",
+                        problem(
+                            gettext_noop("expected 1, 2, 3 or 4, not “%(value)s”"),
+                            value=row.get("Org"),
+                        ),
                     )
                 )
             for flag in FLAGS:
                 if row.get(flag) not in ("", "0", "1"):
-                    errors.append(RowError(file, row.number, flag, "expected 0 or 1"))
+                    errors.append(
+                        RowError(file, row.number, flag, problem(gettext_noop("expected 0 or 1")))
+                    )
             relations: list[tuple[str, str, str]] = []
             for flag, column, relation in RELATIONS:
                 ids = [v.strip() for v in row.get(column).split(",") if v.strip()]
                 for other in ids:
                     if not other.isdigit():
                         errors.append(
-                            RowError(file, row.number, column, f"“{other}” is not an actor id")
+                            RowError(
+                                file,
+                                row.number,
+                                column,
+                                problem(
+                                    gettext_noop("“%(value)s” is not an actor id"), value=other
+                                ),
+                            )
                         )
                     elif other != actor_id:
                         relations.append((relation, other, column))
                 if ids and row.get(flag) == "0":
                     errors.append(
-                        RowError(file, row.number, flag, f"is 0 but {column} names actors")
+                        RowError(
+                            file,
+                            row.number,
+                            flag,
+                            problem(
+                                gettext_noop("is 0 but %(column)s names actors"), column=column
+                            ),
+                        )
                     )
             if not name or level is None:
                 continue
@@ -238,7 +277,13 @@ class UcdpActors(Importer):
                 self._update(actor, bearer, places, known, ctx, refresh)
                 continue
             if actor.actor_id in waiting:
-                ctx.note(f"Row {actor.row}: {actor.name} still waits in the review queue.")
+                ctx.note(
+                    problem(
+                        gettext_noop("Row %(row)s: %(name)s still waits in the review queue."),
+                        row=actor.row,
+                        name=actor.name,
+                    )
+                )
                 continue
             match = matcher.match(actor.name, *(n.name for n in actor.names))
             if match.uncertain:
@@ -254,7 +299,14 @@ class UcdpActors(Importer):
                 continue
             if match.confident and match.bearer_id is not None:
                 bearer = WeaponBearer.objects.get(pk=match.bearer_id)
-                ctx.note(f"Row {actor.row}: {actor.name} linked by name to {bearer.name}.")
+                ctx.note(
+                    problem(
+                        gettext_noop("Row %(row)s: %(name)s linked by name to %(bearer)s."),
+                        row=actor.row,
+                        name=actor.name,
+                        bearer=bearer.name,
+                    )
+                )
                 ctx.create(
                     ExternalId(bearer=bearer, scheme=IdScheme.UCDP_ACTOR, value=actor.actor_id),
                     row=actor.row,
@@ -271,7 +323,13 @@ class UcdpActors(Importer):
             known.remember(actor.actor_id, bearer, [n.name for n in actor.names])
         self._relate(items, known, ctx)
         for name, rows in sorted(unplaced.items()):
-            ctx.note(f"“{name}” ({rows} rows) is no country we hold: not linked.")
+            ctx.note(
+                problem(
+                    gettext_noop("“%(name)s” (%(rows)s rows) is no country we hold: not linked."),
+                    name=name,
+                    rows=rows,
+                )
+            )
 
         def refresh_search() -> None:
             for bearer in refresh.values():
@@ -362,8 +420,15 @@ class UcdpActors(Importer):
                     continue
                 if other is None:
                     ctx.note(
-                        f"Row {actor.row}, {column}: actor {other_id} is neither in the file nor "
-                        "in the registry; the relation is not recorded."
+                        problem(
+                            gettext_noop(
+                                "Row %(row)s, %(column)s: actor %(id)s is neither in the file "
+                                "nor in the registry; the relation is not recorded."
+                            ),
+                            row=actor.row,
+                            column=column,
+                            id=other_id,
+                        )
                     )
                     continue
                 key = (subject.pk, kind, other.pk)

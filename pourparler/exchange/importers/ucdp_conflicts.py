@@ -20,6 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from pourparler.bearers.choices import IdScheme
 from pourparler.core.choices import DatePrecision
 from pourparler.core.text import fold
@@ -27,7 +29,7 @@ from pourparler.exchange.choices import ImportKind, ReviewSubject
 from pourparler.exchange.engine import ImportContext, Importer, register
 from pourparler.exchange.importers.common import require_columns
 from pourparler.exchange.importers.linking import ActorLinker
-from pourparler.exchange.reader import RowError, Table, clean_text, parse_date
+from pourparler.exchange.reader import Problem, RowError, Table, clean_text, parse_date, problem
 from pourparler.geo.choices import (
     Incompatibility,
     Intensity,
@@ -119,26 +121,26 @@ class UcdpConflicts(Importer):
         conflicts: dict[str, Conflict] = {}
         for row in table.rows:
 
-            def fail(column: str, reason: str, number: int = row.number) -> None:
+            def fail(column: str, reason: Problem, number: int = row.number) -> None:
                 errors.append(RowError(file, number, column, reason))
 
             conflict_id = row.get("conflict_id")
             if not conflict_id.isdigit():
-                fail("conflict_id", "a whole number is needed")
+                fail("conflict_id", problem(gettext_noop("a whole number is needed")))
                 continue
             year_text = row.get("year")
             if not re.fullmatch(r"\d{4}", year_text):
-                fail("year", "a year is needed")
+                fail("year", problem(gettext_noop("a year is needed")))
                 continue
             types = TYPES.get(row.get("type_of_conflict"))
             if types is None:
-                fail("type_of_conflict", "expected 1, 2, 3 or 4")
+                fail("type_of_conflict", problem(gettext_noop("expected 1, 2, 3 or 4")))
             incompatibility = INCOMPATIBILITIES.get(row.get("incompatibility"), "")
             if row.get("incompatibility") and not incompatibility:
-                fail("incompatibility", "expected 1, 2 or 3")
+                fail("incompatibility", problem(gettext_noop("expected 1, 2 or 3")))
             intensity = INTENSITIES.get(row.get("intensity_level"), "")
             if row.get("intensity_level") and not intensity:
-                fail("intensity_level", "expected 1 or 2")
+                fail("intensity_level", problem(gettext_noop("expected 1 or 2")))
             conflict = conflicts.setdefault(conflict_id, Conflict(conflict_id, row.number))
             conflict.years.add(int(year_text))
             conflict.location = clean_text(row.get("location")) or conflict.location
@@ -152,7 +154,7 @@ class UcdpConflicts(Importer):
                 try:
                     conflict.started_on = parse_date(row.get("start_date")).date
                 except ValueError as error:
-                    fail("start_date", str(error))
+                    fail("start_date", Problem.of(error))
                 code = row.get("start_prec")
                 precision = START_PRECISION.get(code)
                 if precision is None:
@@ -165,7 +167,10 @@ class UcdpConflicts(Importer):
                 ids = _ids(row.get(ids_column))
                 bad = [i for i in ids if not i.isdigit()]
                 if bad:
-                    fail(ids_column, f"“{bad[0]}” is not an actor id")
+                    fail(
+                        ids_column,
+                        problem(gettext_noop("“%(value)s” is not an actor id"), value=bad[0]),
+                    )
                     continue
                 names = _names(row.get(names_column), len(ids))
                 for index, actor_id in enumerate(ids):
@@ -199,7 +204,13 @@ class UcdpConflicts(Importer):
         for conflict in ctx.progress(items, "conflicts"):
             places, left = countries.resolve_list(conflict.location)
             for name in left:
-                ctx.note(f"Conflict {conflict.conflict_id}: “{name}” is no country we hold.")
+                ctx.note(
+                    problem(
+                        gettext_noop("Conflict %(id)s: “%(name)s” is no country we hold."),
+                        id=conflict.conflict_id,
+                        name=name,
+                    )
+                )
             fields = {
                 "name": conflict.name,
                 "kind": conflict.kind,

@@ -131,7 +131,14 @@ def test_one_bad_row_refuses_the_whole_file_naming_row_and_column(world: World) 
     assert run.status == RunStatus.REFUSED
     assert run.errors == 1
     assert run.report["errors"] == [
-        {"file": "places.csv", "row": 5, "column": "iso2", "reason": "two letters expected"}
+        {
+            "file": "places.csv",
+            "row": 5,
+            "column": "iso2",
+            "reason": "two letters expected",
+            "template": "two letters expected",
+            "values": {},
+        }
     ]
     assert (Country.objects.count(), Provenance.objects.count()) == before
     assert run.created == 0

@@ -159,7 +159,7 @@ def test_a_point_where_an_outline_is_expected_refuses_the_file(world: World) -> 
 def test_a_self_crossing_outline_is_repaired_and_said_so(world: World) -> None:
     run = run_import("ocha-boundaries", collection(BOW_TIE), "areas.geojson", actor=world.alice)
     assert run.status == RunStatus.COMPLETED, run.report.get("errors")
-    assert "repaired" in " ".join(run.report["notes"])
+    assert "repaired" in " ".join(n["text"] for n in run.report["notes"])
     stored = shape(json.loads(AdminArea.objects.get(pcode="CF91").boundary))
     assert stored.is_valid
     assert shapely.get_num_geometries(stored) == 2

@@ -41,3 +41,36 @@ def test_imports_speak_french_and_arabic(world: World) -> None:
     assert 'dir="rtl"' in page
     assert "استيراد قائمة بحاملي السلاح" in page and "معاينة الاستيراد" in page
     assert "Import a list of bearers" not in page and "Preview the import" not in page
+
+
+def test_a_refused_import_is_told_in_the_readers_language_later(world: World) -> None:
+    """The run keeps each problem's sentence and values apart, not a sentence in English."""
+    from pourparler.exchange.choices import RunStatus
+    from pourparler.exchange.services import run_import
+
+    text = "name,kind\nFront A,brigands\n,militia\n"
+    run = run_import("generic", text.encode(), "liste.csv", actor=world.alice)
+    assert run.status == RunStatus.REFUSED
+    stored = run.report["errors"]
+    assert [e["template"] for e in stored] == [
+        "unknown kind “%(kind)s”: say armed forces, police, gendarmerie, armed group, militia, "
+        "private security or peace operation",
+        "the bearer has no name",
+    ]
+    assert stored[0]["values"] == {"kind": "brigands"}
+
+    client = Client()
+    sign_in(client, world.alice)
+    page = reverse("import_detail", args=[run.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        english = html.unescape(client.get(page).content.decode())
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        french = html.unescape(client.get(page).content.decode())
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+        arabic = html.unescape(client.get(page).content.decode())
+
+    assert "unknown kind “brigands”" in english and "the bearer has no name" in english
+    assert "type inconnu « brigands »" in french
+    assert "le porteur d’armes n’a pas de nom" in french
+    assert "unknown kind" not in french and "the bearer has no name" not in french
+    assert "نوع غير معروف «brigands»" in arabic and "حامل السلاح بلا اسم" in arabic

@@ -169,7 +169,7 @@ def test_a_bearer_registered_by_hand_with_the_same_name_is_linked_not_doubled(
     assert run.status == RunStatus.COMPLETED
     assert WeaponBearer.objects.filter(name="Government of Bangladesh").count() == 1
     assert ExternalId.objects.get(scheme=IdScheme.UCDP_ACTOR, value="143").bearer == army
-    assert "linked by name" in " ".join(run.report["notes"])
+    assert "linked by name" in " ".join(n["text"] for n in run.report["notes"])
     # What the bearer lacked is filled in; nothing it held is changed.
     army.refresh_from_db()
     assert (army.name, army.kind) == ("Government of Bangladesh", "armed_forces")
@@ -221,7 +221,7 @@ def test_an_actor_held_by_a_bearer_the_importer_may_not_see_is_left_alone(world:
     assert WeaponBearer.objects.count() == 2
     hidden.refresh_from_db()
     assert (hidden.version, hidden.organisation_level) == (1, "")
-    assert "1 row was left alone" in " ".join(run.report["notes"])
+    assert "Rows left alone: 1." in " ".join(n["text"] for n in run.report["notes"])
     assert "Bangladesh Army" not in str(run.report)
     # Bob, who may see it, imports the same row into it.
     own = run_import("ucdp-actors", actors_csv(["143"]), "bgd.csv", actor=world.bob)

@@ -234,6 +234,10 @@
       }
     }
 
+    // The drawing tools' titles in the page's language where Geoman has it (French,
+    // Spanish); else in English.
+    var lang = document.documentElement.lang;
+    if (lang === "fr" || lang === "es") map.pm.setLang(lang);
     map.pm.addControls({
       position: "topleft",
       drawMarker: false,
@@ -248,6 +252,12 @@
       editMode: true,
       dragMode: true,
       removalMode: true
+    });
+    // Geoman titles the box around each tool's button, not the button: the button takes
+    // that title as its accessible name, or a screen reader announces "button" alone.
+    Array.prototype.forEach.call(node.querySelectorAll(".leaflet-buttons-control-button"), function (button) {
+      var titled = button.closest("[title]");
+      if (titled && !button.getAttribute("aria-label")) button.setAttribute("aria-label", titled.getAttribute("title"));
     });
     map.pm.setGlobalOptions({ pathOptions: STYLES.full });
     map.on("pm:create", function (event) {

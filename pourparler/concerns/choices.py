@@ -58,7 +58,7 @@ class SourceKind(models.TextChoices):
     DETAINEE = "detainee", _("Detainee (during a visit)")
     ORGANISATION = "organisation", _("Other organisation (UN, NGO)")
     MEDIA = "media", _("Media or social media")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("source of information", "Other")
 
 
 class SourceReliability(models.TextChoices):

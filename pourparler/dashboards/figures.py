@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncQuarter
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -221,8 +221,9 @@ def _quarters(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 
 
 def quarter_label(day: datetime.date) -> str:
-    """A quarter as people write it: 2026 Q3."""
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    """A quarter as people write it in the reader's language: 2026 Q3, T3 2026…"""
+    quarter = (day.month - 1) // 3 + 1
+    return _("%(year)s Q%(quarter)s") % {"year": day.year, "quarter": quarter}
 
 
 def concerns_over_time(scope: Scope) -> Chart:
@@ -345,7 +346,7 @@ def access_over_time(scope: Scope) -> Chart:
     )
     bars = []
     for row in months:
-        label = row.month.strftime("%b %Y") if row.month else row.label
+        label = formats.date_format(row.month, "YEAR_MONTH_FORMAT") if row.month else row.label
         values = _outcome_values(row.counts)
         table.rows.append((label, [*values, row.counts.total]))
         bars.append(svg.Bar(label, tuple(values)))

@@ -56,7 +56,7 @@ LEVEL_CHANNELS = {
 PILLAR_NAMES = {
     "doctrine": _("Doctrine"),
     "education": _("Education"),
-    "training": _("Training"),
+    "training": pgettext_lazy("integration pillar", "Training"),
     "equipment": _("Equipment"),
     "sanctions": _("Sanctions"),
 }

@@ -26,6 +26,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from pourparler.access.models import CheckpointPassage, SecurityIncident
@@ -213,7 +214,7 @@ def _map_config(filters: MapFilters) -> dict[str, Any]:
             "people": _("People living there"),
             "source": _("Source"),
             "noData": _("No population figure"),
-            "open": _("Open"),
+            "open": pgettext("open a record", "Open"),
             "truncated": _("Only the newest %(n)s are shown.") % {"n": POINT_LIMIT},
             "failed": _("This layer could not be loaded."),
         },

@@ -3,12 +3,13 @@ iceberg's sides and layers, and how likely a scenario is."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FileStatus(models.TextChoices):
     """Whether the negotiation is still being prepared and held, or over."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("negotiation file status", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -38,6 +39,6 @@ class Layer(models.TextChoices):
 class Likelihood(models.TextChoices):
     """How likely we judge a scenario to be."""
 
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", pgettext_lazy("likelihood", "Low")
+    MEDIUM = "medium", pgettext_lazy("likelihood", "Medium")
+    HIGH = "high", pgettext_lazy("likelihood", "High")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pourparler.bearers.models import WeaponBearer
 from pourparler.core.access import clearance_for
@@ -65,7 +66,7 @@ class FileForm(forms.ModelForm):
             "bearer": _("Bearer"),
             "holder": _("Holder"),
             "status": _("Status"),
-            "opened_on": _("Opened on"),
+            "opened_on": pgettext_lazy("negotiation file", "Opened on"),
             "counterparts": _("Counterparts"),
             "interactions": _("Interactions"),
             "restricted": _("Restrict to named colleagues"),

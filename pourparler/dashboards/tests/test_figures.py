@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pourparler.access.services import do_record_passage
 from pourparler.bearers.choices import Level
@@ -109,6 +109,21 @@ def test_commitments_by_year_made_and_compliance_now(shared: Shared) -> None:
         row[column] += 1
         row[4] += 1
     assert rows == expected
+
+
+def test_months_and_quarters_are_written_in_the_readers_language(shared: Shared) -> None:
+    world, _w = shared
+    scope = varnia(world, "alice")
+    opened = quarter(100).split(" Q")
+    with translation.override("fr"):
+        months = list(table(figures.access_over_time(scope)))
+        quarters = list(table(figures.concerns_over_time(scope)))
+    with translation.override("ar"):
+        arabic = list(table(figures.concerns_over_time(scope)))
+    assert months == ["janvier 2026", "février 2026"]
+    assert f"T{opened[1]} {opened[0]}" in quarters
+    assert f"الربع {opened[1]} من {opened[0]}" in arabic
+    assert not any(" Q" in label for label in quarters + arabic)
 
 
 def test_access_outcomes_by_month_and_by_bearer(shared: Shared) -> None:

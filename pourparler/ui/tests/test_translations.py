@@ -115,6 +115,44 @@ def test_message_files_hold_what_the_sources_mark(app: str) -> None:
         }, f"{app}/{lang}: run makemessages -l fr -l ar -l es --no-location and translate"
 
 
+def translations_by_message(po_files: list[Path]) -> dict[tuple[str, str, str], dict[str, str]]:
+    """Map (language, context, message) to each translation and the first app giving it."""
+    found: dict[tuple[str, str, str], dict[str, str]] = {}
+    for path in po_files:
+        app, lang = path.parents[3].name, path.parents[1].name
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            said = entry.msgstr or " | ".join(v for _, v in sorted(entry.msgstr_plural.items()))
+            found.setdefault((lang, *_key(entry)), {}).setdefault(said, app)
+    return found
+
+
+def test_a_message_reads_the_same_in_every_app() -> None:
+    """Django merges the apps' catalogues into one, the first app listed winning: the same
+    words translated two ways would read as the other app's words on some pages. Words
+    that mean different things take a context (`{% translate "Open" context "..." %}`)."""
+    twice = {
+        key: sorted(translations.items(), key=lambda pair: pair[1])
+        for key, translations in translations_by_message(PO_FILES).items()
+        if len(translations) > 1
+    }
+    assert twice == {}
+
+
+def test_the_same_words_translated_two_ways_are_found(tmp_path: Path) -> None:
+    for app, said in (("alpha", "Ouvert"), ("beta", "Ouvrir")):
+        folder = tmp_path / app / "locale" / "fr" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po = polib.POFile()
+        po.append(polib.POEntry(msgid="Open", msgstr=said))
+        po.append(polib.POEntry(msgid="Close", msgstr="Fermer"))
+        po.save(str(folder / "django.po"))
+    found = translations_by_message(sorted(tmp_path.glob("*/locale/*/LC_MESSAGES/django.po")))
+    assert found[("fr", "", "Open")] == {"Ouvert": "alpha", "Ouvrir": "beta"}
+    assert found[("fr", "", "Close")] == {"Fermer": "alpha"}
+
+
 # --- the checker itself -------------------------------------------------------------------
 
 

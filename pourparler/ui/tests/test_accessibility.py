@@ -37,6 +37,7 @@ from pourparler.testing.personas import build_world, make_bearer, make_person
 from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
 
 ARTIFACTS = Path(os.environ.get("POURPARLER_ARTIFACTS", "test-artifacts"))
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 # The sha256 of the committed axe.min.js (the npm tarball's integrity is in
 # docs/accessibility.md): a changed file is a deliberate upgrade, made here too.
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
@@ -230,6 +231,11 @@ def test_the_keyboard_alone_reaches_the_content_and_records_an_interaction(
     assert page.evaluate("document.activeElement.classList.contains('skip')")
     skip = page.locator("a.skip").bounding_box()
     assert skip is not None and skip["x"] >= 0 and skip["y"] >= 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / "a11y-skip-link.png"),
+        clip={"x": 0, "y": 0, "width": 1280, "height": 260},
+    )
     page.keyboard.press("Enter")
     assert focused(page) == "main#main"
     page.keyboard.press("Tab")
@@ -246,6 +252,7 @@ def test_the_keyboard_alone_reaches_the_content_and_records_an_interaction(
     # The focused control shows it (a visible outline).
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none"), outline
+    page.locator("main form fieldset").first.screenshot(path=str(SCREENSHOTS / "a11y-focus.png"))
     tab_to(page, "#id_bearers")
     page.keyboard.press("ArrowDown")  # the first bearer of the list, then the second too
     page.keyboard.press("Shift+ArrowDown")

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "pourparler.maps",
     "pourparler.dashboards",
     "pourparler.networks",
+    # `pourparler generate`: a large, realistic world for benchmarks (no models).
+    "pourparler.generate",
     "pourparler.api",
     "pourparler.ui",
 ]

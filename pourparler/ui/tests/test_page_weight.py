@@ -153,10 +153,16 @@ def describe(name: str, first: Visit, again: Visit) -> str:
         f"{kind} {first.total('gzipped', kind) / KB:.1f}"
         for kind in ("html", "css", "js", "images/fonts", "data")
     )
+    # As a production server sends it: static files compressed, pages and data not
+    # (Django compresses no response of its own).
+    served = sum(
+        load.gzipped if "/static/" in load.url else load.decoded for load in first.loads.values()
+    )
     fetched = ", ".join(sorted("/" + load.url.split("/", 3)[-1] for load in again.fetched()))
     return (
         f"{name}: first visit {first.total() / KB:.1f} KB in {len(first.loads)} requests"
         f" ({parts}); gzip {first.total('gzipped') / KB:.1f} KB ({gzipped});"
+        f" as served {served / KB:.1f} KB;"
         f" next visit {again.total('wire') / KB:.1f} KB over the wire in"
         f" {len(again.fetched())} requests ({fetched})"
     )

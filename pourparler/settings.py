@@ -37,6 +37,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def pool_options() -> dict[str, int]:
+    """psycopg's connection pool for PostgreSQL, per server process (docs/operations.md).
+
+    Each gunicorn worker holds at least POURPARLER_DB_POOL_MIN connections and at most
+    POURPARLER_DB_POOL_MAX; a request waits up to POURPARLER_DB_POOL_TIMEOUT seconds for one.
+    """
+    return {
+        "min_size": env_int("POURPARLER_DB_POOL_MIN", 1),
+        "max_size": env_int("POURPARLER_DB_POOL_MAX", 2),
+        "timeout": env_int("POURPARLER_DB_POOL_TIMEOUT", 10),
+    }
+
+
 # pytest (8.2+) sets PYTEST_VERSION before anything imports these settings.
 TESTING = env_bool("POURPARLER_TESTING") or "PYTEST_VERSION" in os.environ
 DATA_DIR = Path(env_str("POURPARLER_DATA_DIR", str(BASE_DIR / "var")))
@@ -164,7 +177,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("POURPARLER_DB_POOL", True) and not TESTING:
-        DATABASES["default"]["OPTIONS"]["pool"] = True
+        DATABASES["default"]["OPTIONS"]["pool"] = pool_options()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -108,6 +108,8 @@ fi
 "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres pourparler
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/pourparler"
+# pg_dump and pg_restore of the same version as the server (pourparler backup / restore).
+export POURPARLER_PG_BINDIR="$BIN"
 echo "PostgreSQL $("$BIN/pg_ctl" --version | sed -E "s/^[^0-9]*([0-9.]+).*/\1/") on 127.0.0.1:$PORT (data in $DATA)" >&2
 
 "$@"

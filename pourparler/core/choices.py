@@ -79,6 +79,7 @@ class AuditKind(models.TextChoices):
     RETENTION = "retention", _("Retention")
     # The audit chain's signed checkpoint, not a checkpoint on a road.
     CHECKPOINT = "checkpoint", pgettext_lazy("audit", "Checkpoint")
+    RESTORE = "restore", _("Restored from a backup")
 
 
 class DatePrecision(models.TextChoices):

@@ -387,7 +387,7 @@ def _validation_problem(error: ValidationError) -> Problem:
             pass
         else:
             return Problem(template, params)
-    return Problem(next(iter(error)))
+    return Problem(str(error.messages[0]))
 
 
 def _dependency_order(models_: list[type[Record]]) -> list[type[Record]]:

@@ -246,9 +246,8 @@ class BulkWriter:
             for batch in _chunks(rows, self.chunk):
                 started = time.perf_counter()
                 values = [convert(row) for row in batch]
-                with transaction.atomic():
-                    self._insert(model, columns, values)
                 figure.seconds += time.perf_counter() - started
+                self._store(model, columns, values, figure)
                 figure.rows += len(values)
                 written += len(values)
                 bar.update(len(values))
@@ -278,10 +277,7 @@ class BulkWriter:
         written = 0
         try:
             for batch in _chunks(rows, self.chunk):
-                started = time.perf_counter()
-                with transaction.atomic():
-                    self._insert(model, columns, batch)
-                figure.seconds += time.perf_counter() - started
+                self._store(model, columns, batch, figure)
                 figure.rows += len(batch)
                 written += len(batch)
                 bar.update(len(batch))
@@ -343,6 +339,27 @@ class BulkWriter:
                 key = self._keys[compartment] = crypto.current_data_key(compartment)
         return key
 
+    def _store(
+        self,
+        model: type[models.Model],
+        columns: list[_Column],
+        values: list[tuple[Any, ...]],
+        figure: TableFigure,
+    ) -> None:
+        """Store one batch in a transaction of its own."""
+        started = time.perf_counter()
+        with transaction.atomic():
+            self._insert(model, columns, values)
+        figure.seconds += time.perf_counter() - started
+
+    def _insert_sql(self, model: type[models.Model], columns: list[_Column]) -> str:
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        names = ", ".join(quote(c.column) for c in columns)
+        # Table and column names come from the models, quoted; values are parameters.
+        marks = ", ".join("?" if self.vendor == "sqlite" else "%s" for _ in columns)
+        return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
     def _insert(
         self, model: type[models.Model], columns: list[_Column], values: list[tuple[Any, ...]]
     ) -> None:
@@ -359,12 +376,9 @@ class BulkWriter:
                 for value in values:
                     copy.write_row(value)
             return
-        # Table and column names come from the models, quoted; values are parameters.
-        marks = ", ".join("?" if self.vendor == "sqlite" else "%s" for _ in columns)
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
         raw = connection.connection
         assert raw is not None
-        raw.executemany(sql, values)
+        raw.executemany(self._insert_sql(model, columns), values)
 
 
 def _chunks(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:

@@ -12,8 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pourparler.generate.scales import FACTORS, scale_for
-from pourparler.generate.world import BENCH_PASSWORD, NotEmpty, WorldGenerator, logins
-from pourparler.generate.writer import BulkWriter
+from pourparler.generate.world import BENCH_PASSWORD, NotEmpty, generate_world, logins
 
 
 class Command(BaseCommand):
@@ -68,25 +67,23 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing written.")
         started = time.perf_counter()
-        writer = BulkWriter(chunk=options["chunk"], progress=not options["no_progress"])
-        generator = WorldGenerator(
-            scale,
-            seed=options["seed"],
-            until=until,
-            writer=writer,
-            password=password,
-            out=self.stdout,
-        )
         try:
-            with writer:
-                generator.run()
+            generator = generate_world(
+                scale,
+                seed=options["seed"],
+                until=until,
+                password=password,
+                progress=not options["no_progress"],
+                out=self.stdout,
+                chunk=options["chunk"],
+            )
         except NotEmpty as error:
             raise CommandError(
                 f"{error} `pourparler generate` fills an empty database only: point "
                 "DATABASE_URL (or the SQLite file) at a fresh one and run `pourparler migrate`."
             ) from None
         seconds = time.perf_counter() - started
-        figures = sorted(writer.figures.values(), key=lambda f: -f.rows)
+        figures = sorted(generator.writer.figures.values(), key=lambda f: -f.rows)
         rows = sum(f.rows for f in figures)
         self.stdout.write(
             f"\n{rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s in all)\n"

@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "pourparler.networks",
     # `pourparler generate`: a large, realistic world for benchmarks (no models).
     "pourparler.generate",
+    # Background jobs (docs/jobs.md): django-tasks, its database backend, our tasks.
+    "django_tasks",
+    "django_tasks_db",
+    "pourparler.jobs",
     "pourparler.api",
     "pourparler.ui",
 ]
@@ -388,3 +392,19 @@ RETENTION = {
         ("login_attempt", 90, "delete"),
     )
 }
+
+# Background jobs (pourparler/jobs, docs/jobs.md): django-tasks (the backport of Django 6's
+# django.tasks) with its database backend, so no broker runs beside the database; the
+# worker is `pourparler worker`. Jobs carry ids and plain values only (their rows are not
+# encrypted), and act as the user who asked, whose access is checked again when they run.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {"id_function": "pourparler.core.ids.uuid7"},
+    }
+}
+# An upload bigger than this (bytes) is imported by a job once confirmed; smaller ones at once.
+JOBS_IMPORT_BYTES = env_int("POURPARLER_JOBS_IMPORT_BYTES", 1024 * 1024)
+# A job still waiting after this many seconds: the page says no worker seems to be running.
+JOBS_STALE_SECONDS = env_int("POURPARLER_JOBS_STALE_SECONDS", 120)

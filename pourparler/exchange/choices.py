@@ -21,6 +21,7 @@ class ImportKind(models.TextChoices):
 class RunStatus(models.TextChoices):
     """How an import run ended."""
 
+    QUEUED = "queued", _("Queued: waiting for the worker")
     RUNNING = "running", _("Running")
     COMPLETED = "completed", _("Completed")
     PREVIEWED = "previewed", _("Dry run (nothing written)")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -23,6 +24,7 @@ from pourparler.bearers.models import BearerName, ExternalId, WeaponBearer
 from pourparler.bearers.services import do_add_bearer_name, do_create_bearer
 from pourparler.core.access import clearance_for, may_change_reference
 from pourparler.core.models import User
+from pourparler.core.retention import system_update
 from pourparler.core.services import (
     EditConflict,
     RecordGone,
@@ -37,10 +39,11 @@ from pourparler.exchange.choices import ReviewStatus, RunStatus
 from pourparler.exchange.engine import REPORT_LIMIT, ImportContext, Importer, importer_for
 from pourparler.exchange.importers.linking import link_decided
 from pourparler.exchange.models import ImportRun, ReviewItem
-from pourparler.exchange.reader import ImportRefused, RowError, problem
+from pourparler.exchange.reader import ImportRefused, Problem, RowError, problem
 from pourparler.geo.lookup import CountryResolver
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 # --------------------------------------------------------------------------------------
@@ -95,8 +98,12 @@ def do_record_import_run(
     ctx: ImportContext | None = None,
     errors: Sequence[RowError] = (),
     failure: str = "",
+    queued: ImportRun | None = None,
 ) -> ImportRun:
-    """Record a run whose work was rolled back: a dry run, a refused or a failed one."""
+    """Record a run whose work was rolled back: a dry run, a refused or a failed one.
+
+    A run that waited for the worker (``queued``) is closed with the outcome instead.
+    """
     run = _base_run(attempt, status)
     run.ended_at = timezone.now()
     report: dict[str, Any] = ctx.report() if ctx else {}
@@ -110,21 +117,73 @@ def do_record_import_run(
     if failure:
         report["failure"] = failure
     run.report = report
-    return create_record(run, actor=actor)
+    if queued is None:
+        return create_record(run, actor=actor)
+    stored = ImportRun.objects.alive().get(pk=queued.pk)
+    closing = ("status", "ended_at", "created", "updated", "unchanged", "conflicts", "queued")
+    changes = {name: getattr(run, name) for name in closing}
+    changes.update(errors=run.errors, encoding=run.encoding, rows=run.rows)
+    changes["report"] = {**_job_of(stored), **report}
+    return update_record(stored, actor=actor, expected_version=stored.version, changes=changes)
+
+
+def _job_of(run: ImportRun) -> dict[str, Any]:
+    """The id of the job that ran a queued run, kept in its report."""
+    report = run.report or {}
+    return {"job": report["job"]} if "job" in report else {}
+
+
+# What a job is told as an import moves on: the step, how many done, out of how many.
+ProgressHook = Callable[[str, int, int], None]
+
+
+@dataclass
+class _ReportingContext(ImportContext):
+    """An import context that also tells a hook how far each step has gone (for jobs)."""
+
+    hook: ProgressHook | None = None
+
+    def progress(self, items: Sequence[_T], description: str, unit: str = "row") -> Iterator[_T]:
+        """Iterate as the engine does, and tell the hook every few percent."""
+        hook, total = self.hook, len(items)
+        if hook is None:
+            yield from super().progress(items, description, unit)
+            return
+        hook(description, 0, total)
+        step = max(1, total // 50)
+        for done, item in enumerate(super().progress(items, description, unit), start=1):
+            yield item
+            if done % step == 0 or done == total:
+                hook(description, done, total)
 
 
 @write_service
 def do_import_file(
-    *, actor: User, importer: Importer, items: list[Any], attempt: _Attempt, show_progress: bool
+    *,
+    actor: User,
+    importer: Importer,
+    items: list[Any],
+    attempt: _Attempt,
+    show_progress: bool,
+    queued: ImportRun | None = None,
+    progress: ProgressHook | None = None,
 ) -> ImportRun:
-    """Write a checked file in one transaction; a dry run ends by rolling it back."""
-    run = create_record(_base_run(attempt, RunStatus.RUNNING), actor=actor)
-    ctx = ImportContext(
+    """Write a checked file in one transaction; a dry run ends by rolling it back.
+
+    A run that waited for the worker (``queued``, already marked running) is the run
+    the import writes under, instead of a new one.
+    """
+    if queued is None:
+        run = create_record(_base_run(attempt, RunStatus.RUNNING), actor=actor)
+    else:
+        run = ImportRun.objects.alive().get(pk=queued.pk)
+    ctx = _ReportingContext(
         run=run,
         actor=actor,
         source=attempt.source,
         file_name=attempt.file_name,
         show_progress=show_progress,
+        hook=progress,
     )
     importer.apply(items, ctx)
     ctx.flush()
@@ -139,13 +198,16 @@ def do_import_file(
         expected_version=run.version,
         changes={
             "status": RunStatus.COMPLETED,
+            "source": attempt.source[:200],
+            "encoding": attempt.encoding[:32],
+            "rows": attempt.rows,
             "ended_at": timezone.now(),
             "created": total.created,
             "updated": total.updated,
             "unchanged": total.unchanged,
             "conflicts": total.conflicts,
             "queued": ctx.queued,
-            "report": ctx.report(),
+            "report": {**_job_of(run), **ctx.report()},
         },
     )
 
@@ -160,8 +222,14 @@ def run_import(
     options: Mapping[str, Any] | None = None,
     encoding: str | None = None,
     show_progress: bool = False,
+    queued: ImportRun | None = None,
+    progress: ProgressHook | None = None,
 ) -> ImportRun:
-    """Import one file of a kind as ``actor``; return the recorded run (see the module)."""
+    """Import one file of a kind as ``actor``; return the recorded run (see the module).
+
+    ``queued`` is a run that waited for the worker (``pourparler.jobs``): the import is
+    recorded on it, whatever the outcome; ``progress`` is told how far each step went.
+    """
     if not may_import(actor):
         raise PermissionDenied("Only staff with a content role may import into the registers.")
     importer = importer_for(kind)(options)
@@ -187,7 +255,7 @@ def run_import(
     except ImportRefused as refused:
         errors = [_named(e, file_name) for e in refused.errors]
         return do_record_import_run(
-            actor=actor, attempt=attempt, status=RunStatus.REFUSED, errors=errors
+            actor=actor, attempt=attempt, status=RunStatus.REFUSED, errors=errors, queued=queued
         )
     try:
         return do_import_file(
@@ -196,6 +264,8 @@ def run_import(
             items=items,
             attempt=attempt,
             show_progress=show_progress,
+            queued=queued,
+            progress=progress,
         )
     except _DryRunDone as done:
         return do_record_import_run(
@@ -203,7 +273,11 @@ def run_import(
         )
     except ImportRefused as refused:
         return do_record_import_run(
-            actor=actor, attempt=attempt, status=RunStatus.REFUSED, errors=refused.errors
+            actor=actor,
+            attempt=attempt,
+            status=RunStatus.REFUSED,
+            errors=refused.errors,
+            queued=queued,
         )
     except (
         DatabaseError,
@@ -215,8 +289,81 @@ def run_import(
     ) as failure:
         logger.warning("Import of %s failed: %s", file_name, failure)
         return do_record_import_run(
-            actor=actor, attempt=attempt, status=RunStatus.FAILED, failure=str(failure)[:2000]
+            actor=actor,
+            attempt=attempt,
+            status=RunStatus.FAILED,
+            failure=str(failure)[:2000],
+            queued=queued,
         )
+
+
+# --------------------------------------------------------------------------------------
+# Imports run by the worker (pourparler/jobs): queued, started, closed
+# --------------------------------------------------------------------------------------
+
+
+# Why a queued import closes without importing (``pourparler/jobs/imports.py``).
+JOB_NO_LONGER_ALLOWED = gettext_noop(
+    "Not imported: the person who asked may no longer import into the registers."
+)
+JOB_FILE_GONE = gettext_noop("Not imported: the file was no longer on the server. Upload it again.")
+JOB_BROKE_DOWN = gettext_noop(
+    "The import stopped on an unexpected error: nothing was written. Upload the file again, "
+    "or ask an administrator to look at the worker's log."
+)
+
+
+@write_service
+def do_queue_import(preview: ImportRun, *, actor: User, run_id: uuid.UUID, job: str) -> ImportRun:
+    """Record the confirmed import of a previewed file as a run waiting for the worker."""
+    if not may_import(actor):
+        raise PermissionDenied("Only staff with a content role may import into the registers.")
+    if preview.status != RunStatus.PREVIEWED or not preview.dry_run:
+        raise ValueError("Only a preview can be imported.")
+    run = ImportRun(
+        id=run_id,
+        kind=preview.kind,
+        source=preview.source,
+        file_name=preview.file_name,
+        sha256=preview.sha256,
+        encoding=preview.encoding,
+        dry_run=False,
+        status=RunStatus.QUEUED,
+        rows=preview.rows,
+        started_at=timezone.now(),
+        options=preview.options,
+        report={"job": job},
+    )
+    return create_record(run, actor=actor)
+
+
+@write_service
+def do_start_queued_import(run: ImportRun, *, actor: User) -> ImportRun:
+    """Mark a queued run as running, so its page says so while the import works."""
+    if run.status != RunStatus.QUEUED:
+        raise ValueError("This import is not waiting for the worker.")
+    return update_record(
+        run,
+        actor=actor,
+        expected_version=run.version,
+        changes={"status": RunStatus.RUNNING, "started_at": timezone.now()},
+    )
+
+
+def close_queued_import(run: ImportRun, reason: Problem) -> ImportRun:
+    """Close a queued or running run that cannot be imported, as the system, saying why.
+
+    For a job whose user may no longer import (they could not write the run themselves),
+    or whose file is gone: nothing is imported, the run says what happened.
+    """
+    with transaction.atomic():
+        stored = ImportRun.objects.alive().get(pk=run.pk)
+        changes = {
+            "status": RunStatus.FAILED,
+            "ended_at": timezone.now(),
+            "report": {**_job_of(stored), "failure": reason.as_dict()},
+        }
+        return system_update(stored, changes)
 
 
 def _named(error: RowError, file_name: str) -> RowError:

@@ -2,9 +2,9 @@
 
 The file is never put in the session (a cookie could not hold it, and should not): it
 is written under ``DATA_DIR/uploads/``, readable by the server's user only, named by
-the id of the dry run that previewed it, and removed when the import is confirmed or
-cancelled. Files left behind (a preview nobody confirmed) are removed after a day, at
-the next upload.
+the id of the dry run that previewed it (or of the run a job will import it under), and
+removed when the import is done or cancelled. Files left behind (a preview nobody
+confirmed) are removed after a day, at the next upload.
 """
 
 from __future__ import annotations
@@ -46,6 +46,21 @@ def take(run_id: uuid.UUID) -> bytes | None:
         return held_path(run_id).read_bytes()
     except FileNotFoundError:
         return None
+
+
+def hand_over(run_id: uuid.UUID, to_run_id: uuid.UUID) -> bool:
+    """Hand a held file to the run that will import it in the background (``pourparler.jobs``).
+
+    The rename is the claim: of two confirmations of one preview, one finds the file gone
+    (False). The file's day before it is swept starts again.
+    """
+    target = held_path(to_run_id)
+    try:
+        held_path(run_id).rename(target)
+    except FileNotFoundError:
+        return False
+    os.utime(target)
+    return True
 
 
 def release(run_id: uuid.UUID) -> None:

@@ -13,11 +13,13 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,6 +43,8 @@ from pourparler.exchange.services import (
     may_import,
     run_import,
 )
+from pourparler.jobs import runner
+from pourparler.jobs.imports import queue_import
 from pourparler.ui.paging import page_of, query_without_page
 
 NAV = "exchange"
@@ -67,8 +71,25 @@ def import_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     """Show what a run did, would have done, or why it was refused."""
     visible = ImportRun.objects.visible_to(request.user).select_related("created_by")
     run = get_visible_or_404(visible, request.user, pk)
-    context = {"nav": NAV, **_report_context(run)}
+    context = {"nav": NAV, **_report_context(run), **_job_context(run)}
     return render(request, "exchange/import_detail.html", context)
+
+
+# How often the page of a run the worker has yet to finish reloads itself, in seconds.
+REFRESH_SECONDS = 3
+
+
+def _job_context(run: ImportRun) -> dict[str, Any]:
+    """For a run the worker has yet to finish: refresh, progress, and whether it waits long."""
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return {}
+    waited = timezone.now() - run.created_at
+    return {
+        "refresh": REFRESH_SECONDS,
+        "progress": runner.read_progress(run.pk),
+        "stale": run.status == RunStatus.QUEUED and runner.waiting_too_long(run.created_at),
+        "waited_minutes": max(1, int(waited.total_seconds() // 60)),
+    }
 
 
 def _report_context(run: ImportRun) -> dict[str, Any]:
@@ -138,6 +159,20 @@ def import_confirm(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     if data is None or hashlib.sha256(data).hexdigest() != run.sha256:
         messages.error(request, gettext("This preview was confirmed or cancelled already."))
         return redirect("import_list")
+    if len(data) > settings.JOBS_IMPORT_BYTES:
+        # A big file: the worker imports it (pourparler/jobs); the run's page follows it.
+        queued = queue_import(run, actor=request.user)
+        if queued is None:
+            messages.error(request, gettext("This preview was confirmed or cancelled already."))
+            return redirect("import_list")
+        messages.success(
+            request,
+            gettext(
+                "The file is queued: it is imported in the background, all or nothing. "
+                "This page follows it."
+            ),
+        )
+        return redirect("import_detail", pk=queued.pk)
     done = run_import(run.kind, data, run.file_name, actor=request.user, options=run.options)
     uploads.release(run.pk)
     if done.status == RunStatus.COMPLETED:

@@ -32,7 +32,12 @@ class Command(BaseCommand):
             action="store_true",
             help="do not compare change-log entries with their audit events",
         )
-        commands.add_parser("checkpoint", help="sign the chain as it stands now")
+        checkpoint = commands.add_parser("checkpoint", help="sign the chain as it stands now")
+        checkpoint.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="leave the signing to the background worker (docs/jobs.md)",
+        )
         init_key = commands.add_parser(
             "init-key", help="write a new checkpoint signing key (0600) and PATH.pub"
         )
@@ -43,6 +48,8 @@ class Command(BaseCommand):
             self._verify(options["batch_size"], not options["skip_changelog"], options["verbosity"])
         elif options["subcommand"] == "init-key":
             self._init_key(options["out"])
+        elif options.get("enqueue"):
+            self._enqueue_checkpoint()
         else:
             self._checkpoint()
 
@@ -72,6 +79,12 @@ class Command(BaseCommand):
                 f"{checkpoint.public_key_id}."
             )
         )
+
+    def _enqueue_checkpoint(self) -> None:
+        from pourparler.jobs.tasks import audit_checkpoint
+
+        job = audit_checkpoint.enqueue()
+        self.stdout.write(f"Queued checkpoint job {job.id}; `pourparler jobs show {job.id}`.")
 
     def _init_key(self, path: Path) -> None:
         try:

@@ -26,6 +26,9 @@ pourparler/core/retention.py for what starts each clock).
       --dry-run counts what would be done and writes nothing.
       --vacuum then rewrites an SQLite file so replaced text does not linger in its free
       pages (needs no other writer; PostgreSQL: VACUUM FULL the tables instead).
+      --enqueue leaves the same run (with --dry-run if given) to the background worker
+      (`pourparler worker`, docs/jobs.md) and prints the job's id; `pourparler jobs show
+      ID` then says what it did.
 """
 
 
@@ -43,11 +46,16 @@ class Command(BaseCommand):
         run = actions.add_parser("run", help="anonymise or delete what has expired")
         run.add_argument("--dry-run", action="store_true", help="count only; write nothing")
         run.add_argument("--vacuum", action="store_true", help="rewrite the SQLite file afterwards")
+        run.add_argument(
+            "--enqueue", action="store_true", help="leave the run to the background worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "show":
                 self._show()
+            elif options["enqueue"]:
+                self._enqueue(options["dry_run"], options["vacuum"])
             else:
                 self._run(options["dry_run"], options["vacuum"])
         except ImproperlyConfigured as error:
@@ -58,6 +66,14 @@ class Command(BaseCommand):
             period = "kept for ever" if rule.keeps_for_ever else f"{rule.days} days, then"
             action = "" if rule.keeps_for_ever else f" {rule.action}"
             self.stdout.write(f"{rule.kind}: {period}{action}")
+
+    def _enqueue(self, dry_run: bool, vacuum: bool) -> None:
+        if vacuum:
+            raise CommandError("--vacuum needs no other writer: run it by hand, not as a job.")
+        from pourparler.jobs.tasks import retention_run
+
+        job = retention_run.enqueue(dry_run=dry_run)
+        self.stdout.write(f"Queued retention job {job.id}; `pourparler jobs show {job.id}`.")
 
     def _run(self, dry_run: bool, vacuum: bool) -> None:
         # The progress lines go to a terminal only, never into a captured log.

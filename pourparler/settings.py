@@ -312,10 +312,15 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Static files get a hash of their content in their names (ui/pourparler.6c24a8cd4b55.css),
+# so browsers keep them for good and a slow link pays no revalidation round trip; a new
+# version is a new name (docs/page-weight.md). `pourparler serve` collects them first.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A file missing from the manifest is served under its plain name rather than failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING

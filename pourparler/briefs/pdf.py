@@ -37,14 +37,26 @@ def _static_file(url: str) -> tuple[bytes, str]:
         prefix
     ):
         raise FetchRefused(f"The PDF may only use our static files, not {url[:80]!r}.")
-    try:
-        found = finders.find(parts.path[len(prefix) :])
-    except SuspiciousFileOperation as error:
-        raise FetchRefused(f"No static file {parts.path[:80]!r}.") from error
-    if not found or isinstance(found, list):
-        raise FetchRefused(f"No static file {parts.path[:80]!r}.")
-    path = Path(found)
+    name = parts.path[len(prefix) :]
+    path = _collected(name)
+    if path is None:
+        try:
+            found = finders.find(name)
+        except SuspiciousFileOperation as error:
+            raise FetchRefused(f"No static file {parts.path[:80]!r}.") from error
+        if not found or isinstance(found, list):
+            raise FetchRefused(f"No static file {parts.path[:80]!r}.")
+        path = Path(found)
     return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _collected(name: str) -> Path | None:
+    """A file collected into STATIC_ROOT (where the names with a content hash live)."""
+    root = Path(settings.STATIC_ROOT).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
 
 
 @functools.cache

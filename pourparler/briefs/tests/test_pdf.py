@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.templatetags.static import static
 
 from pourparler.briefs.pdf import (
     PDF_BASE_URL,
@@ -37,3 +42,22 @@ def test_our_style_sheet_is_read_and_nothing_else() -> None:
     ):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
+
+
+def test_static_names_with_a_content_hash_are_read_from_the_collected_files(
+    tmp_path: Path, settings: Any
+) -> None:
+    """Production serves ui/pourparler.<hash>.css (cached for good); PDFs find it too."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = static("ui/pourparler.css")
+    assert re.fullmatch(r"/static/ui/pourparler\.[0-9a-f]{12}\.css", url)
+    css = static_only_fetcher_class()().fetch(PDF_BASE_URL + url.lstrip("/"))
+    source = Path(finders.find("ui/pourparler.css"))
+    assert css.read() == source.read_bytes()
+    with pytest.raises(FetchRefused):
+        static_only_fetcher_class()().fetch(PDF_BASE_URL + "static/ui/pourparler.0000.css")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import gc
 import hashlib
 import itertools
@@ -99,8 +100,19 @@ from pourparler.generate import texts
 from pourparler.generate.scales import Scale
 from pourparler.generate.writer import BulkWriter, Row
 from pourparler.geo.models import AdminArea, Country
-from pourparler.negotiation.choices import FileStatus, IslandKind
-from pourparler.negotiation.models import IslandItem, NegotiationFile
+from pourparler.integration.choices import Pillar
+from pourparler.integration.models import IntegrationAssessment
+from pourparler.negotiation.choices import FileStatus, IslandKind, Layer, Likelihood, Side
+from pourparler.negotiation.models import (
+    BottomLine,
+    IcebergEntry,
+    IslandItem,
+    NegotiationFile,
+    RedLine,
+    Scenario,
+    Stakeholder,
+    StakeholderLink,
+)
 from pourparler.people.choices import Strength
 from pourparler.people.models import Person, PersonName, Position, Relationship
 from pourparler.training.choices import SessionKind
@@ -148,6 +160,13 @@ GENERATED_MODELS: tuple[type[models.Model], ...] = (
     DisseminationSession,
     NegotiationFile,
     IslandItem,
+    IcebergEntry,
+    Stakeholder,
+    StakeholderLink,
+    RedLine,
+    BottomLine,
+    Scenario,
+    IntegrationAssessment,
 )
 
 # Choice values, computed once (``Enum.values`` builds a new list on every call).
@@ -177,6 +196,10 @@ SOURCERELIABILITY_VALUES: tuple[str, ...] = tuple(SourceReliability.values)
 STRENGTH_VALUES: tuple[str, ...] = tuple(Strength.values)
 STRUCTURE_VALUES: tuple[str, ...] = tuple(Structure.values)
 TERRITORIALCONTROL_VALUES: tuple[str, ...] = tuple(TerritorialControl.values)
+SIDE_VALUES: tuple[str, ...] = tuple(Side.values)
+LAYER_VALUES: tuple[str, ...] = tuple(Layer.values)
+LIKELIHOOD_VALUES: tuple[str, ...] = tuple(Likelihood.values)
+PILLAR_VALUES: tuple[str, ...] = tuple(Pillar.values)
 
 # The tables with most rows: their plain indexes are built after the load, not during it.
 BIG_MODELS = (
@@ -393,6 +416,7 @@ class WorldGenerator:
             ("commitments", self.commitments_phase),
             ("training", self.training_phase),
             ("negotiation files", self.negotiation_phase),
+            ("integration of the law", self.integration_phase),
             ("audit trail", self.audit_phase),
         ]
         with self.writer.deferred_indexes(BIG_MODELS):
@@ -875,19 +899,21 @@ class WorldGenerator:
         topic_cum = cumulative(zipf_weights(len(self.topics), 0.7))
         kinds = INTERACTIONKIND_VALUES
         kind_cum = cumulative(zipf_weights(len(kinds), 0.9))
-        plan = [
-            (i, p)
-            for i, (p, n) in enumerate(zip(self.places, per_place, strict=True))
-            for _ in range(n)
-        ]
-        # Interleave delegations so every block holds a little of each.
-        rng.shuffle(plan)
+        # Made in time order, as they were recorded: ids (UUIDv7, from the time) then
+        # go to the end of every index instead of anywhere in it.
+        plan = sorted(
+            (
+                (self.moment(rng), i, p)
+                for i, (p, n) in enumerate(zip(self.places, per_place, strict=True))
+                for _ in range(n)
+            ),
+            key=lambda entry: entry[0],
+        )
         for start in range(0, len(plan), BLOCK):
             rows: list[Row] = []
             follow_ups: list[Row] = []
             links: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
-            for index, place in plan[start : start + BLOCK]:
-                when = self.moment(rng)
+            for when, index, place in plan[start : start + BLOCK]:
                 author = rng.choice(place.staff)
                 is_restricted, deleted = self.flags(rng)
                 row = self.base(
@@ -981,19 +1007,20 @@ class WorldGenerator:
         rng = self.rng("concerns")
         per_place = self.spread(self.scale.concerns, minimum=2)
         rules = ["Common Article 3", "Article 13 AP II", "Principle 9 BPUFF", "Rule 87 CIHL", ""]
-        plan = [
-            (i, p)
-            for i, (p, n) in enumerate(zip(self.places, per_place, strict=True))
-            for _ in range(n)
-        ]
-        rng.shuffle(plan)
+        plan = sorted(
+            (
+                (self.moment(rng), i, p)
+                for i, (p, n) in enumerate(zip(self.places, per_place, strict=True))
+                for _ in range(n)
+            ),
+            key=lambda entry: entry[0],
+        )
         for start in range(0, len(plan), BLOCK):
             concerns: list[Row] = []
             children: dict[type[models.Model], list[Row]] = defaultdict(list)
             links: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
             made_by: list[tuple[Any, Any]] = []
-            for index, place in plan[start : start + BLOCK]:
-                occurred = self.moment(rng)
+            for occurred, index, place in plan[start : start + BLOCK]:
                 opened = self.after(occurred, rng, 20)
                 author = rng.choice(place.staff)
                 is_restricted, deleted = self.flags(rng)
@@ -1333,10 +1360,14 @@ class WorldGenerator:
         self.write_links(DisseminationSession, "topics", topic_links)
 
     def negotiation_phase(self) -> None:
+        """Files with their island of agreements, iceberg, stakeholders (and a tie between
+        two), a red line, a bottom line and a scenario each."""
         rng = self.rng("negotiation")
-        files, items = [], []
+        files: list[Row] = []
+        under: dict[type[models.Model], list[Row]] = defaultdict(list)
         per_place = self.spread(round(self.scale.bearers * self.scale.files_per_bearer), minimum=1)
         for place, count in zip(self.places, per_place, strict=True):
+            lang = place.language
             for _ in range(count):
                 when = self.moment(rng)
                 holder = rng.choice(place.staff)
@@ -1344,24 +1375,98 @@ class WorldGenerator:
                 row = self.base(rng, when, holder, place.delegation_id)
                 row.update(
                     title=f"Access to {self.bearers[bearer_id].name}",
-                    objective=texts.OUTCOMES[place.language],
+                    objective=texts.OUTCOMES[lang],
                     bearer_id=bearer_id,
                     holder_id=holder,
                     status=FileStatus.OPEN if rng.random() < 0.7 else FileStatus.CLOSED,
                     opened_on=when.date(),
                 )
                 files.append(row)
+
+                child = functools.partial(self.under_file, rng, row, under)
+                note = texts.OUTCOMES[lang]
                 for kind in ISLANDKIND_VALUES:
-                    item = self.base(rng, when, holder, place.delegation_id)
-                    item.update(
-                        file_id=row["id"],
-                        kind=kind,
-                        agreed=rng.random() < 0.5,
-                        text=texts.OUTCOMES[place.language],
-                    )
-                    items.append(item)
+                    child(IslandItem, kind=kind, agreed=rng.random() < 0.5, text=note)
+                for side in SIDE_VALUES:
+                    child(IcebergEntry, side=side, layer=rng.choice(LAYER_VALUES), text=note)
+                people = place.people
+                first = child(
+                    Stakeholder,
+                    person_id=rng.choice(people) if people and rng.random() < 0.5 else None,
+                    name=self.person_name(rng, lang)[0],
+                    influence=rng.randrange(0, 4),
+                    proximity=rng.randrange(-2, 3),
+                    note="",
+                )
+                second = child(
+                    Stakeholder,
+                    person_id=None,
+                    name=self.person_name(rng, lang)[0],
+                    influence=rng.randrange(0, 4),
+                    proximity=rng.randrange(-2, 3),
+                    note="",
+                )
+                child(
+                    StakeholderLink,
+                    source_id=first["id"],
+                    target_id=second["id"],
+                    strength=rng.randrange(1, 4),
+                    note="",
+                )
+                child(RedLine, text=note, set_by_id=holder, signed_off_by_id=None)
+                child(BottomLine, text=note)
+                child(
+                    Scenario,
+                    text=note,
+                    costs="",
+                    benefits="",
+                    likelihood=rng.choice(LIKELIHOOD_VALUES),
+                )
         self.writer.write(NegotiationFile, files)
-        self.writer.write(IslandItem, items)
+        for model in (IslandItem, IcebergEntry, Stakeholder, StakeholderLink, RedLine):
+            self.writer.write(model, under[model])
+        self.writer.write(BottomLine, under[BottomLine])
+        self.writer.write(Scenario, under[Scenario])
+
+    def under_file(
+        self,
+        rng: random.Random,
+        file: Row,
+        under: dict[type[models.Model], list[Row]],
+        model: type[models.Model],
+        **fields: Any,
+    ) -> Row:
+        """A row under a negotiation file, made with it by its holder."""
+        item = self.base(rng, file["created_at"], file["holder_id"], file["compartment_id"])
+        item.update(file_id=file["id"], **fields)
+        under[model].append(item)
+        return item
+
+    def integration_phase(self) -> None:
+        """Integration of the law, pillar by pillar, for the bearers each delegation works
+        with most: a first assessment and, often, later ones that move the level."""
+        rng = self.rng("integration")
+        rows: list[Row] = []
+        for place in self.places:
+            for bearer_id in place.bearers[: max(2, len(place.bearers) // 2)]:
+                for pillar in PILLAR_VALUES:
+                    level = rng.randrange(0, 3)
+                    when = self.moment(rng)
+                    for _ in range(1 + poisson_like(rng, 0.6)):
+                        author = rng.choice(place.staff)
+                        row = self.base(rng, when, author, place.delegation_id)
+                        row.update(
+                            bearer_id=bearer_id,
+                            pillar=pillar,
+                            level=level,
+                            assessed_on=when.date(),
+                            assessed_by_id=author,
+                            evidence=texts.NOTES[place.language].format(ref=rng.randrange(10_000)),
+                        )
+                        rows.append(row)
+                        level = min(4, level + rng.randrange(0, 2))
+                        when = self.after(when, rng, 365)
+        self.writer.write(IntegrationAssessment, rows)
 
     # -- the audit trail ---------------------------------------------------------------------------
 

@@ -413,3 +413,5 @@ TASKS = {
 JOBS_IMPORT_BYTES = env_int("POURPARLER_JOBS_IMPORT_BYTES", 1024 * 1024)
 # A job still waiting after this many seconds: the page says no worker seems to be running.
 JOBS_STALE_SECONDS = env_int("POURPARLER_JOBS_STALE_SECONDS", 120)
+# A brief prepared as a PDF by the worker is kept, encrypted, this many minutes, then purged.
+JOBS_PDF_MINUTES = env_int("POURPARLER_JOBS_PDF_MINUTES", 15)

@@ -4,6 +4,8 @@
   (``imports.py``), as the person who confirmed it.
 * ``retention_run(dry_run=False)``: what ``pourparler retention run`` does, as the system
   (``pourparler retention run --enqueue``).
+* ``prepare_pdf(kind, subject_id, user_id, language)``: a meeting or handover brief as
+  PDF, as the person who asked, kept encrypted for a short while (``pdfs.py``).
 * ``audit_checkpoint(user_id=None)``: sign the audit chain as it stands
   (``pourparler audit checkpoint --enqueue``); as the system, or as an auditor or
   administrator who asked, if they still are one when the job runs.
@@ -22,7 +24,7 @@ from django_tasks import TaskContext, task
 from pourparler.core import audit, retention
 from pourparler.core.access import clearance_for
 from pourparler.core.choices import Role
-from pourparler.jobs import runner
+from pourparler.jobs import pdfs, runner
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +42,28 @@ def import_file(context: TaskContext, run_id: str, user_id: str) -> dict[str, An
 
 
 @task(takes_context=True)
+def prepare_pdf(
+    context: TaskContext, kind: str, subject_id: str, user_id: str, language: str
+) -> dict[str, Any]:
+    """Make a brief's PDF as the person who asked; keep it sealed in the job's result."""
+    job_id = str(context.task_result.id)
+    with runner.job_scope(job_id):
+        user = runner.acting_user(user_id)
+        if user is None:
+            return {"outcome": "refused", "kind": kind, "subject": subject_id}
+        try:
+            return pdfs.build(kind, subject_id, user, language, job_id)
+        except Exception as error:
+            raise runner.failed("PDF", error) from None
+
+
+@task(takes_context=True)
 def retention_run(context: TaskContext, dry_run: bool = False) -> dict[str, Any]:
     """Apply the retention periods, as ``pourparler retention run`` does (as the system)."""
     with runner.job_scope(context.task_result.id):
         try:
+            if not dry_run:
+                pdfs.purge_expired()
             report = retention.run(dry_run=dry_run)
         except Exception as error:
             raise runner.failed("retention", error) from None

@@ -87,11 +87,13 @@ def scale_for(name: str, factor: float | None = None) -> Scale:
     def n(key: str, floor: int) -> int:
         return max(floor, round(LARGE[key] * factor))
 
+    delegations = 3 if small_world else 40
     return Scale(
         name=name,
         factor=factor,
-        delegations=3 if small_world else 40,
-        bearers=n("bearers", 6),
+        delegations=delegations,
+        # Each delegation's country has at least its armed forces, police and one armed group.
+        bearers=max(3 * delegations, n("bearers", 6)),
         units=n("units", 30),
         people=n("people", 30),
         interactions=n("interactions", 200),

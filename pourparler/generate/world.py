@@ -573,7 +573,7 @@ class WorldGenerator:
         rng = self.rng("registry")
         founded = self.start
         bearers, names, ids, countries, restricted = [], [], [], [], []
-        per_place = self.spread(self.scale.bearers, minimum=2)
+        per_place = self.spread(self.scale.bearers, minimum=3)
         kinds_state = [BearerKind.ARMED_FORCES, BearerKind.POLICE]
         others = [
             (BearerKind.NON_STATE_ARMED_GROUP, 50),
@@ -589,7 +589,13 @@ class WorldGenerator:
         analyst = self.hq_staff[0]
         for place, count in zip(self.places, per_place, strict=True):
             for n in range(count):
-                kind = kinds_state[n] if n < 2 else pick(rng, other_kinds, other_cum)
+                # Every country: its armed forces, its police and at least one armed group.
+                if n < 2:
+                    kind = kinds_state[n]
+                elif n == 2:
+                    kind = BearerKind.NON_STATE_ARMED_GROUP
+                else:
+                    kind = pick(rng, other_kinds, other_cum)
                 area = rng.choice(place.areas)[1]
                 language = place.language
                 template = texts.BEARER_NAME[kind]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -16,6 +17,7 @@ from pourparler.bearers.models import WeaponBearer
 from pourparler.briefs.brief import Brief, bearer_brief, person_brief
 from pourparler.briefs.pdf import pdf_response, render_pdf
 from pourparler.core.access import get_visible_or_404
+from pourparler.core.crypto import DecryptionError
 from pourparler.core.http import AuthedRequest
 from pourparler.core.models import Record
 from pourparler.handover.models import Handover
@@ -97,8 +99,15 @@ def prepared(request: AuthedRequest, job: str) -> HttpResponse:
         "failed": row.status == "FAILED",
         "expires_at": datetime.datetime.fromisoformat(expires) if expires else None,
         "name": result.get("name", ""),
+        "back": _back(*row.args_kwargs["args"][:2]),
     }
     return render(request, "briefs/prepared.html", context)
+
+
+def _back(kind: str, subject_id: str) -> str:
+    """The page the PDF was asked from."""
+    name = {"bearer_brief": "brief_bearer", "person_brief": "brief_person"}
+    return reverse(name.get(kind, "handover_detail"), args=[subject_id])
 
 
 @never_cache
@@ -110,7 +119,10 @@ def prepared_pdf(request: AuthedRequest, job: str) -> HttpResponse:
         raise Http404
     model = SUBJECTS[result["kind"]]
     get_visible_or_404(model, request.user, result["subject"])
-    pdf = pdfs.unseal(result["pdf"], job_id=str(row.pk), user_id=str(request.user.pk))
+    try:
+        pdf = pdfs.unseal(result["pdf"], job_id=str(row.pk), user_id=str(request.user.pk))
+    except DecryptionError:
+        raise Http404 from None  # its data key was destroyed by a rotation: prepare it again
     response = pdf_response(pdf, "brief")
     response["Content-Disposition"] = f'attachment; filename="{result["name"]}"'
     return response

@@ -18,6 +18,7 @@ from pourparler.core.choices import AuditKind
 from pourparler.core.crypto import DecryptionError
 from pourparler.core.models import AuditEvent, Membership
 from pourparler.exchange.tests.helpers import client_for
+from pourparler.handover.services import do_prepare_handover
 from pourparler.jobs import pdfs
 from pourparler.testing.pdf import pdf_text
 from pourparler.testing.personas import World, make_bearer, make_person
@@ -141,3 +142,25 @@ def test_the_page_says_when_no_worker_takes_the_pdf_up(world: World, data_dir: P
     )
     page = client_for(world.alice).get(page_url)
     assert b"No worker has taken this PDF up for 5 minutes" in page.content
+
+
+def test_a_handover_brief_prepared_by_the_worker(
+    world: World, data_dir: Path, run_worker: Callable[[], str]
+) -> None:
+    handover = do_prepare_handover(
+        actor=world.alice,
+        delegation=world.varnia,
+        outgoing=world.alice,
+        successor=world.bob,
+        effective_on=timezone.localdate() + datetime.timedelta(days=20),
+        note="See the colonel first.",
+    )
+    job, page_url = prepare(world, "handover_brief", handover.pk)
+    run_worker()
+    alice = client_for(world.alice)
+    page = alice.get(page_url)
+    assert reverse("handover_detail", args=[handover.pk]).encode() in page.content
+    download = alice.get(reverse("brief_prepared_pdf", args=[job]))
+    assert download["Content-Disposition"].startswith('attachment; filename="handover-brief-')
+    assert "See the colonel first." in pdf_text(download.content)
+    assert "See the colonel" not in json.dumps(DBTaskResult.objects.get().return_value)

@@ -590,6 +590,7 @@ class WorldGenerator:
         for place, count in zip(self.places, per_place, strict=True):
             for n in range(count):
                 # Every country: its armed forces, its police and at least one armed group.
+                kind: str
                 if n < 2:
                     kind = kinds_state[n]
                 elif n == 2:
@@ -673,12 +674,12 @@ class WorldGenerator:
                 if rng.random() < self.scale.relations_per_bearer:
                     other = rng.choice([b for b in place.bearers if b != subject])
                     pairs.append((subject, rng.choice(RELATIONKIND_VALUES), other))
-            for subject, kind, other in pairs:
+            for subject, relation, other in pairs:
                 row = self.base(rng, founded, analyst, None)
                 row.update(
                     subject_id=subject,
                     other_id=other,
-                    kind=kind,
+                    kind=relation,
                     since=self.moment(rng).date(),
                     until=None,
                 )

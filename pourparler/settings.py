@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "pourparler.maps",
     "pourparler.dashboards",
     "pourparler.networks",
+    # Full-text search over what each user may see (docs/search.md).
+    "pourparler.search",
     # `pourparler generate`: a large, realistic world for benchmarks (no models).
     "pourparler.generate",
     # Background jobs (docs/jobs.md): django-tasks, its database backend, our tasks.

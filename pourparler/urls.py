@@ -22,6 +22,7 @@ urlpatterns = [
     path("maps/", include("pourparler.maps.urls")),
     path("dashboards/", include("pourparler.dashboards.urls")),
     path("networks/", include("pourparler.networks.urls")),
+    path("search/", include("pourparler.search.urls")),
     path("api/v1/", include("pourparler.api.urls")),
     # The language switcher posts to set_language here (open to signed-out visitors).
     path("i18n/", include("django.conf.urls.i18n")),

@@ -591,6 +591,28 @@ def search_tokens(compartment_id: uuid.UUID | None, names: Iterable[str | None])
     return " " + " ".join(sorted(_blind(key, term) for term in terms)) + " "
 
 
+def word_tokens(compartment_id: uuid.UUID | None, texts: Iterable[str | None]) -> list[str]:
+    """Return the blind tokens of every whole word of some texts (no prefixes: long texts
+    such as summaries and notes would grow their index several times over), each once."""
+    key = _search_key(compartment_id)
+    words: dict[str, None] = {}
+    for text in texts:
+        for word in _words(text or ""):
+            words.setdefault(word)
+    return sorted({_blind(key, word) for word in words})
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a search, without surrounding punctuation, each once."""
+    words = [_strip_punctuation(w) for w in fold(query).split()]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def blind_word(compartment_id: uuid.UUID | None, word: str) -> str:
+    """The blind token of one folded word in a compartment (see ``query_words``)."""
+    return _blind(_search_key(compartment_id), word)
+
+
 def query_tokens(compartment_id: uuid.UUID | None, query: str) -> list[str]:
     """Return the blind tokens a record must all hold to match a search, each with spaces
     around it for a ``contains`` match."""

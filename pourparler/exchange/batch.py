@@ -36,6 +36,7 @@ from pourparler.core.choices import AccessScope, ChangeAction
 from pourparler.core.context import current_request_id
 from pourparler.core.crypto import encrypted_fields
 from pourparler.core.models import ChangeLogEntry, Record, User
+from pourparler.search import index as search_index
 
 BATCH = 500
 
@@ -137,6 +138,8 @@ def create_in_bulk(
         for start in range(0, len(entries), BATCH):
             ChangeLogEntry.objects.bulk_create(entries[start : start + BATCH])
         audit.record_changes(entries)
+        # bulk_create sends no post_save: the search index is refreshed here.
+        search_index.refresh_written(objs)
 
 
 def _add_links(

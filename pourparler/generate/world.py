@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import json
 import math
+import multiprocessing
 import random
 import time
 import uuid
@@ -1483,33 +1484,130 @@ class WorldGenerator:
         Events are made in seq order with times rising over the ten years (denser towards
         now), each hashed over the canonical form ``audit verify`` checks
         (``audit_hash``), with a checkpoint signed every ``POURPARLER_AUDIT_CHECKPOINT_EVERY``
-        events as ``core.audit`` does. Rows go to the driver as ready tuples: at ten
-        million events, a dict per row would cost more than the insert.
+        events as ``core.audit`` does. A forked process makes the events' contents
+        (``AuditEventMaker``) while this one chains, signs and inserts them; rows go to
+        the driver as ready tuples (at ten million events, a dict per row would cost more
+        than the insert).
         """
-        rng = self.rng("audit")
-        interaction_type = ContentType.objects.get_for_model(Interaction).pk
-        concern_type = ContentType.objects.get_for_model(Concern).pk
         every = max(1, int(settings.AUDIT_CHECKPOINT_EVERY))
         key = audit.signing_key()
         key_id = audit.key_id_of(key.public_key())
         with transaction.atomic():
             head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
             start_seq, start_hash = head.seq, head.hash
-        total = self.scale.audit_events
-        sqlite = self.writer.vendor == "sqlite"
+        maker = AuditEventMaker(
+            self,
+            start_seq=start_seq,
+            interaction_type=ContentType.objects.get_for_model(Interaction).pk,
+            concern_type=ContentType.objects.get_for_model(Concern).pk,
+        )
         checkpoints: list[Row] = []
         state: dict[str, Any] = {"seq": start_seq, "hash": start_hash}
-        # Ids as the hash needs them (text) and as the column takes them.
+
+        def chained() -> Iterator[tuple[Any, ...]]:
+            prev = start_hash
+            for batch in maker.batches():
+                for prefix, suffix, seq, stamp, columns in batch:
+                    digest = audit_hash(prefix + prev + suffix)
+                    if seq % every == 0:
+                        at = datetime.datetime.fromisoformat(stamp + "+00:00")
+                        message = audit.checkpoint_message(seq, digest, at, key_id)
+                        checkpoints.append(
+                            {
+                                "seq": seq,
+                                "hash": digest,
+                                "at": at,
+                                "signature": key.sign(message).hex(),
+                                "public_key_id": key_id,
+                            }
+                        )
+                    yield (seq, *columns, prev, digest)
+                    prev = digest
+                    state["seq"], state["hash"] = seq, digest
+
+        self.writer.write_tuples(
+            AuditEvent, AUDIT_COLUMNS, chained(), total=self.scale.audit_events
+        )
+        self.writer.write(AuditCheckpoint, checkpoints)
+        AuditHead.objects.filter(pk=1).update(seq=state["seq"], hash=state["hash"])
+
+
+class AuditEventMaker:
+    """Makes the audit events' contents, in order, from the ``audit`` random generator.
+
+    Each event comes as (canonical JSON before its ``prev_hash``, after it, seq, time,
+    column values): the chaining (one SHA-256 an event) is left to the caller. With
+    ``batches`` the events are made in a forked process, handed over 20,000 at a time,
+    so making them and storing them use both cores; the sequence is the same either way.
+    """
+
+    def __init__(
+        self,
+        world: WorldGenerator,
+        *,
+        start_seq: int,
+        interaction_type: int,
+        concern_type: int,
+    ) -> None:
+        self.world = world
+        self.start_seq = start_seq
+        self.interaction_type = interaction_type
+        self.concern_type = concern_type
+        self.total = world.scale.audit_events
+        self.sqlite = world.writer.vendor == "sqlite"
+
+    def batches(self, size: int = BLOCK) -> Iterator[list[tuple[Any, ...]]]:
+        """Yield the events in lists of ``size``, made in a forked process (here, where
+        the platform cannot fork)."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            yield from _chunked(self.events(), size)
+            return
+        context = multiprocessing.get_context("fork")
+        channel: Any = context.Queue(maxsize=4)
+        worker = context.Process(target=self._produce, args=(channel, size), daemon=True)
+        worker.start()
+        try:
+            while True:
+                batch = channel.get()
+                if batch is None:
+                    break
+                if isinstance(batch, str):
+                    raise RuntimeError(f"Making the audit events failed: {batch}")
+                yield batch
+        finally:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+
+    def _produce(self, channel: Any, size: int) -> None:
+        try:
+            batch: list[tuple[Any, ...]] = []
+            for event in self.events():
+                batch.append(event)
+                if len(batch) >= size:
+                    channel.put(batch)
+                    batch = []
+            if batch:
+                channel.put(batch)
+        except Exception as error:  # reported to the parent, which raises it
+            channel.put(f"{type(error).__name__}: {error}")
+        channel.put(None)
+
+    def events(self) -> Iterator[tuple[Any, ...]]:
+        """The events in seq order (see the class)."""
+        world = self.world
+        rng = world.rng("audit")
+        sqlite = self.sqlite
         members = []
-        for member in self.staff:
+        for member in world.staff:
             if member.delegation == "hq":
                 continue
-            index = next(i for i, p in enumerate(self.places) if p.code == member.delegation)
-            members.append((member, str(member.id), json.dumps(member.username), index))
+            index = next(i for i, p in enumerate(world.places) if p.code == member.delegation)
+            members.append((member.username, str(member.id), json.dumps(member.username), index))
         places = []
-        for index, place in enumerate(self.places):
-            contacts = [str(i) for i, _ in self.interactions[index]]
-            concerns = [str(i) for i in self.concerns[index]]
+        for index, place in enumerate(world.places):
+            contacts = [str(i) for i, _ in world.interactions[index]]
+            concerns = [str(i) for i in world.concerns[index]]
             places.append((str(place.delegation_id), contacts, concerns))
 
         def column(text_id: str | None) -> str | None:
@@ -1517,72 +1615,64 @@ class WorldGenerator:
                 return None
             return text_id.replace("-", "") if sqlite else text_id
 
-        def events() -> Iterator[tuple[Any, ...]]:
-            random_ = rng.random
-            n_members = len(members)
-            start, span = self.start, self.span
-            for i in range(total):
-                # The i-th of ``total`` times drawn with density rising linearly: rising with i.
-                at = start + datetime.timedelta(seconds=math.sqrt((i + random_()) / total) * span)
-                member, member_id, member_name, index = members[int(random_() * n_members)]
-                compartment, contacts, concerns = places[index]
-                roll = random_()
-                actor_id: str | None = member_id
-                actor_name, actor_json = member.username, member_name
-                content_type: int | None = None
-                object_id = compartment_id = None
-                ip = f"10.{index}.0.{2 + int(random_() * 248)}"
-                if roll < 0.55 and contacts:
-                    kind, content_type, compartment_id = "read", interaction_type, compartment
-                    object_id = contacts[int(random_() * len(contacts))]
-                    detail = '{"version":1}'
-                elif roll < 0.75 and contacts:
-                    kind, content_type = "list", interaction_type
-                    shown = [
-                        contacts[int(random_() * len(contacts))]
-                        for _ in range(1 + int(random_() * 10))
-                    ]
-                    detail = f'{{"count":{len(shown)},"ids":["' + '","'.join(shown) + '"]}'
-                elif roll < 0.80 and concerns:
-                    kind, content_type, compartment_id = "read", concern_type, compartment
-                    object_id = concerns[int(random_() * len(concerns))]
-                    detail = '{"version":1}'
-                elif roll < 0.90:
-                    kind, detail = "login_succeeded", f'{{"ip":"{ip}"}}'
-                elif roll < 0.98:
-                    kind, detail = "logout", f'{{"ip":"{ip}"}}'
-                else:
-                    kind, actor_id, actor_name, actor_json = (
-                        "login_failed",
-                        None,
-                        "anonymous",
-                        '"anonymous"',
-                    )
-                    detail = f'{{"ip":"{ip}","username":{member_name}}}'
-                seq = state["seq"] = state["seq"] + 1
-                prev = state["hash"]
-                request_id = f"gen-{rng.getrandbits(48):012x}"
-                stamp = at.isoformat(timespec="microseconds")[:-6]
-                digest = state["hash"] = audit_hash(
-                    f'{{"actor_id":{_plain(actor_id)},"actor_name":{actor_json},'
-                    f'"at":"{stamp}Z","compartment_id":{_plain(compartment_id)},'
-                    f'"content_type_id":{"null" if content_type is None else content_type},'
-                    f'"detail":{detail},"kind":"{kind}","object_id":{_plain(object_id)},'
-                    f'"prev_hash":"{prev}","request_id":"{request_id}","seq":{seq}}}'
+        random_ = rng.random
+        n_members = len(members)
+        start, span, total = world.start, world.span, self.total
+        interaction_type, concern_type = self.interaction_type, self.concern_type
+        for i in range(total):
+            # The i-th of ``total`` times drawn with density rising linearly: rising with i.
+            at = start + datetime.timedelta(seconds=math.sqrt((i + random_()) / total) * span)
+            username, member_id, member_name, index = members[int(random_() * n_members)]
+            compartment, contacts, concerns = places[index]
+            roll = random_()
+            actor_id: str | None = member_id
+            actor_name, actor_json = username, member_name
+            content_type: int | None = None
+            object_id = compartment_id = None
+            ip = f"10.{index}.0.{2 + int(random_() * 248)}"
+            if roll < 0.55 and contacts:
+                kind, content_type, compartment_id = "read", interaction_type, compartment
+                object_id = contacts[int(random_() * len(contacts))]
+                detail = '{"version":1}'
+            elif roll < 0.75 and contacts:
+                kind, content_type = "list", interaction_type
+                shown = [
+                    contacts[int(random_() * len(contacts))] for _ in range(1 + int(random_() * 10))
+                ]
+                detail = f'{{"count":{len(shown)},"ids":["' + '","'.join(shown) + '"]}'
+            elif roll < 0.80 and concerns:
+                kind, content_type, compartment_id = "read", concern_type, compartment
+                object_id = concerns[int(random_() * len(concerns))]
+                detail = '{"version":1}'
+            elif roll < 0.90:
+                kind, detail = "login_succeeded", f'{{"ip":"{ip}"}}'
+            elif roll < 0.98:
+                kind, detail = "logout", f'{{"ip":"{ip}"}}'
+            else:
+                kind, actor_id, actor_name, actor_json = (
+                    "login_failed",
+                    None,
+                    "anonymous",
+                    '"anonymous"',
                 )
-                if seq % every == 0:
-                    message = audit.checkpoint_message(seq, digest, at, key_id)
-                    checkpoints.append(
-                        {
-                            "seq": seq,
-                            "hash": digest,
-                            "at": at,
-                            "signature": key.sign(message).hex(),
-                            "public_key_id": key_id,
-                        }
-                    )
-                yield (
-                    seq,
+                detail = f'{{"ip":"{ip}","username":{member_name}}}'
+            seq = self.start_seq + i + 1
+            request_id = f"gen-{rng.getrandbits(48):012x}"
+            stamp = at.isoformat(timespec="microseconds")[:-6]
+            prefix = (
+                f'{{"actor_id":{_plain(actor_id)},"actor_name":{actor_json},'
+                f'"at":"{stamp}Z","compartment_id":{_plain(compartment_id)},'
+                f'"content_type_id":{"null" if content_type is None else content_type},'
+                f'"detail":{detail},"kind":"{kind}","object_id":{_plain(object_id)},'
+                '"prev_hash":"'
+            )
+            suffix = f'","request_id":"{request_id}","seq":{seq}}}'
+            yield (
+                prefix,
+                suffix,
+                seq,
+                stamp,
+                (
                     stamp.replace("T", " ") if sqlite else at,
                     column(actor_id),
                     actor_name,
@@ -1592,13 +1682,19 @@ class WorldGenerator:
                     column(object_id),
                     column(compartment_id),
                     detail,
-                    prev,
-                    digest,
-                )
+                ),
+            )
 
-        self.writer.write_tuples(AuditEvent, AUDIT_COLUMNS, events(), total=total)
-        self.writer.write(AuditCheckpoint, checkpoints)
-        AuditHead.objects.filter(pk=1).update(seq=state["seq"], hash=state["hash"])
+
+def _chunked(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 AUDIT_COLUMNS = (

@@ -8,6 +8,7 @@ import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -37,14 +38,16 @@ def prepare(world: World, kind: str, pk: object) -> tuple[str, str]:
 
 
 def test_a_person_s_brief_prepared_by_the_worker(
-    world: World, data_dir: Path, run_worker: Callable[[], str]
+    world: World, data_dir: Path, run_worker: Callable[[], str], django_assert_num_queries: Any
 ) -> None:
     person = make_person(world.alice, world.varnia, NAME, bearer=make_bearer(world.alice))
     alice = client_for(world.alice)
     job, page_url = prepare(world, "person_brief", person.pk)
     row = DBTaskResult.objects.get()
     assert row.args_kwargs["args"] == ["person_brief", str(person.pk), str(world.alice.pk), "en"]
-    page = alice.get(page_url)
+    # Session, user, second factor, postings, grants, the purge, the job: no more.
+    with django_assert_num_queries(7):
+        page = alice.get(page_url)
     assert b'<meta http-equiv="refresh"' in page.content
     assert b"Waiting for the worker" in page.content
 

@@ -55,7 +55,7 @@ import logging
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -294,6 +294,7 @@ def check_pages(
                 False,
                 f"home shows an unowned follow-up u{u} r{r}",
             )
+    check_search(world, built, u, get, tally)
     check_commitment_pages(world, built, u, detail, tally)
     check_pages_of_issue6(world, built, u, Reader(client, shown), detail, tally, first=first)
     check_figures(world, built, u, {**figures, "concern_list": list_pages["concern"]}, tally)
@@ -315,8 +316,27 @@ def check_pages(
     for url, content in shown:
         tally.pages_swept += 1
         for r, token, own in hidden:
-            if token in content and not (own and url.endswith(own)):
+            # A search page repeats what was searched for (its box): not a leak.
+            asked = token.decode() in url
+            if token in content and not (own and url.endswith(own)) and not asked:
                 tally.leaks.append(f"LEAK: {url} shows u{u} r{r}={world.records[r]}")
+
+
+# The kinds the search page finds, and how many of each are searched for per user.
+SEARCHED = ("bearer", "person", "interaction", "concern")
+SEARCHES_PER_KIND = 3
+
+
+def check_search(
+    world: WorldSpec, built: Built, u: int, get: Callable[[str], Any], tally: Tally
+) -> None:
+    """The search page finds a record by its marker exactly when the user may see it (the
+    page is swept with the others: a hidden record's text or id on it is a leak)."""
+    for kind in SEARCHED:
+        for r in world.by_kind.get(kind, [])[:SEARCHES_PER_KIND]:
+            page = get(reverse("search") + "?q=" + built.markers[r]).content
+            link = reverse(DETAIL[kind], args=[built.objects[r].pk]).encode()
+            tally.expect(link in page, oracle_may(world, u, r, "view"), f"search u{u} r{r}")
 
 
 def check_commitment_pages(

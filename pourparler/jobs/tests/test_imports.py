@@ -4,15 +4,17 @@ confirmed it, whose right to import is checked again when the job runs."""
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from pourparler.bearers.models import WeaponBearer
@@ -235,3 +237,22 @@ def test_a_job_that_breaks_down_writes_nothing_and_keeps_no_data_in_its_row(
     page = client.get(reverse("import_detail", args=[queued.pk]))
     assert b"stopped on an unexpected error" in page.content
     assert list((big / "uploads").glob("*.upload")) == []
+
+
+def test_the_waiting_page_speaks_french_and_arabic(world: World, big: Path) -> None:
+    client = client_for(world.alice)
+    queued = confirm(client, preview(client))
+    ImportRun.objects.filter(pk=queued.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    runner.write_progress(queued.pk, "bearers", 1, 3)
+    detail = reverse("import_detail", args=[queued.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        french = html.unescape(client.get(detail).content.decode())
+        del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+        arabic = client.get(detail, headers={"accept-language": "ar"}).content.decode()
+    assert "En attente du processus d'arrière-plan" in french
+    assert "Vérification des lignes dans les registres : 1 sur 3" in french
+    assert "depuis 3 minutes" in french and "Waiting for the worker" not in french
+    assert "بانتظار عملية الخلفية" in arabic and "منذ 3 دقائق" in arabic

@@ -361,6 +361,8 @@ class GenericBearers(Importer):
         )
         by_name: dict[str, WeaponBearer] = {}
         refresh: dict[Any, WeaponBearer] = {}
+        # Bearers this run registers: written at the end, matched by name meanwhile.
+        self._registered: dict[Any, WeaponBearer] = {}
         units = {
             (u.bearer_id, fold(u.name)) for u in Unit.objects.alive().only("bearer_id", "name")
         }
@@ -435,7 +437,9 @@ class GenericBearers(Importer):
                 waiting.add(review_key)
                 return None
             if match.confident and match.bearer_id is not None:
-                bearer = WeaponBearer.objects.get(pk=match.bearer_id)
+                bearer = self._registered.get(match.bearer_id) or WeaponBearer.objects.get(
+                    pk=match.bearer_id
+                )
                 if item.external_id:
                     ctx.create(
                         ExternalId(bearer=bearer, scheme=scheme, value=item.external_id),
@@ -444,6 +448,7 @@ class GenericBearers(Importer):
                     )
         if bearer is None:
             bearer = self._register(item, scheme, ctx)
+            self._registered[bearer.pk] = bearer
             matcher.add(bearer.pk, [item.name, *(n.name for n in item.names)])
             known.note_names(bearer, [item.name, *(n.name for n in item.names)])
         elif ctx.is_pending(bearer):

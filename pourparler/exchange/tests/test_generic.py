@@ -259,3 +259,14 @@ def test_held_files_left_for_a_day_are_swept(held_in: Path, world: World) -> Non
     assert uploads.sweep() == 0
     assert uploads.sweep(now=path.stat().st_mtime + uploads.MAX_AGE_SECONDS + 1) == 1
     assert uploads.take(run_id) is None
+
+
+def test_names_alike_in_one_file_match_a_bearer_the_file_itself_registers(world: World) -> None:
+    """The second name matches the first, which this run registers and has not written yet."""
+    text = "name\nGroupe armé numéro 1\nGroupe armé numéro 10\n"
+    run = run_import("generic", text.encode(), "alike.csv", actor=world.alice)
+    assert run.status == RunStatus.COMPLETED
+    first = WeaponBearer.objects.get(name="Groupe armé numéro 1")
+    # The second is either that bearer under another name, or a bearer of its own.
+    seconds = WeaponBearer.objects.filter(name="Groupe armé numéro 10")
+    assert seconds.exists() or first.names.filter(name="Groupe armé numéro 10").exists()

@@ -22,7 +22,7 @@ import functools
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from unittest import mock
@@ -255,6 +255,30 @@ PAGES: dict[str, Page] = {
     "api-v1:openapi-json": Page(),
 }
 
+# The headquarters analyst reads every compartment: the main lists and profiles again, as
+# hana, over Varnia's and Kestria's records.
+HEADQUARTERS_VIEWS = [
+    "bearer_detail",
+    "person_list",
+    "person_detail",
+    "interaction_list",
+    "concern_list",
+    "acceptance_list",
+    "passage_list",
+    "access_constraint_list",
+    "security_incident_list",
+    "commitment_list",
+    "session_list",
+    "integration_overview",
+    "negotiation_file_list",
+    "handover_list",
+    "map_areas_json",
+    "search",
+]
+PAGES.update(
+    {f"{key}[hana]": replace(PAGES[key], user="hana", route=key) for key in HEADQUARTERS_VIEWS}
+)
+
 # Every list offered for export, as CSV (the other formats write the same rows).
 PAGES.update(
     {
@@ -445,6 +469,23 @@ QUERIES: dict[str, int] = {
     "networks_bearer": 19,
     "search": 16,
     "api-v1:openapi-json": 3,
+    # The same as the headquarters analyst, over every compartment.
+    "acceptance_list[hana]": 11,
+    "access_constraint_list[hana]": 11,
+    "bearer_detail[hana]": 50,
+    "commitment_list[hana]": 14,
+    "concern_list[hana]": 15,
+    "handover_list[hana]": 9,
+    "integration_overview[hana]": 11,
+    "interaction_list[hana]": 13,
+    "map_areas_json[hana]": 11,
+    "negotiation_file_list[hana]": 10,
+    "passage_list[hana]": 11,
+    "person_detail[hana]": 21,
+    "person_list[hana]": 9,
+    "search[hana]": 16,
+    "security_incident_list[hana]": 12,
+    "session_list[hana]": 14,
     # Exports (CSV) of every list and every dashboard chart.
     "dashboard_export[access-bearer]": 10,
     "dashboard_export[access-time]": 10,

@@ -3,10 +3,11 @@ and that number does not grow with the rows it shows (the N+1 guard).
 
 One world is built for the module (inside a transaction rolled back at the end) with a
 batch of records of every kind a page lists, in Varnia (alice's delegation) and a little
-in Kestria (hidden from her). Each page and API operation is requested once as the
-persona it is for and its queries counted; then a second batch of every kind is added
-(so every list shows twice the rows) and each is requested again. A count must be the
-same both times, and equal to the one pinned in ``QUERIES`` below.
+in Kestria (hidden from her). Each page, list export and API operation is requested once
+as the persona it is for (the main lists again as the headquarters analyst) and its
+queries counted; then a second batch of every kind is added (every list shows twice the
+rows, every first-batch record twice the linked rows) and each is requested again. A
+count must be the same both times, and equal to the one pinned in ``QUERIES`` below.
 
 ``test_every_route_is_measured_or_exempt`` walks the URL resolver and the API's OpenAPI
 operations: a new page or GET operation fails until it is measured here (a ``Page`` in

@@ -300,7 +300,11 @@ class WorldGenerator:
         self.writer = writer
         self.password = password
         self.out = out
-        self.end = datetime.datetime.combine(until, datetime.time(18, 0), tzinfo=datetime.UTC)
+        # The evening of the last day, but never later than now (no record from the future).
+        self.end = min(
+            datetime.datetime.combine(until, datetime.time(18, 0), tzinfo=datetime.UTC),
+            datetime.datetime.now(tz=datetime.UTC).replace(microsecond=0),
+        )
         self.start = self.end - datetime.timedelta(days=365 * YEARS)
         self.span = (self.end - self.start).total_seconds()
         self.places: list[Place] = []

@@ -24,6 +24,7 @@ from pourparler.core import audit
 from pourparler.core.choices import Role
 from pourparler.core.models import AuditEvent, Membership, User
 from pourparler.dialogue.models import Interaction
+from pourparler.generate.landmarks import find_landmarks
 from pourparler.generate.scales import scale_for
 from pourparler.generate.world import (
     GENERATED_MODELS,
@@ -206,3 +207,19 @@ def test_a_database_with_records_is_refused(generated: WorldGenerator, db: None)
         generate_world(TINY, seed=7, until=UNTIL)
     with pytest.raises(CommandError, match="empty database"):
         call_command("generate", "--scale", "tiny", "--yes", "--no-progress", stdout=StringIO())
+
+
+def test_the_landmarks_point_at_records_their_delegate_may_open(
+    generated: WorldGenerator, db: None
+) -> None:
+    marks = find_landmarks()
+    live = Interaction._base_manager.filter(deleted_at__isnull=True)
+    counts = {p.code: live.filter(compartment_id=p.delegation_id).count() for p in generated.places}
+    assert counts[marks.delegation] == max(counts.values())
+    delegate = User.objects.get(username=marks.delegate)
+    assert marks.delegate.startswith(f"{marks.delegation}.delegate")
+    assert Interaction.objects.visible_to(delegate).filter(pk=marks.interaction_id).exists()
+    assert WeaponBearer.objects.visible_to(delegate).filter(pk=marks.bearer_id).exists()
+    assert Person.objects.visible_to(delegate).filter(pk=marks.person_id).exists()
+    assert Concern.objects.visible_to(delegate).filter(pk=marks.concern_id).exists()
+    assert (marks.analyst, marks.auditor) == ("hq.analyst1", "hq.auditor")

@@ -63,7 +63,10 @@ from pourparler.testing.http import sign_in
 from pourparler.training.figures import figures as training_figures
 from pourparler.training.models import DisseminationSession
 
-pytestmark = pytest.mark.django_db
+# The demo world is what `make run` serves, on SQLite; the services that build it are
+# tested on PostgreSQL by every app's own tests. Loading it on PostgreSQL too took over a
+# minute of the suite's budget for no check the rest does not make.
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded_only]
 
 
 @pytest.fixture(scope="module")

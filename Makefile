@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := env POURPARLER_TESTING=1 POURPARLER_LOG_LEVEL=$${POURPARLER_LOG_LEVEL:-WARNING} $(BIN)/pytest
 PYTEST_PARALLEL := $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
-.PHONY: help bootstrap system-deps run lint types test-sqlite test-api test-postgres test-browser test test-leaks-long test-api-long clean
+.PHONY: help bootstrap system-deps run lint types test-sqlite test-api test-postgres test-browser test test-leaks-long test-api-long bench clean
 
 help:
 	@echo "make run            serve the demo at http://127.0.0.1:$${PORT:-8000} (demo logins are printed)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test-browser   browser tests in headless Chromium"
 	@echo "make test-leaks-long the leak property test over many more worlds (not in make test)"
 	@echo "make test-api-long  the API fuzzing with 1,000 examples per operation and the coverage phase (not in make test)"
+	@echo "make bench          benchmarks against the SQL and framework floors, in bench/results/ (not in make test)"
 	@echo "make system-deps    install chromium and postgresql with apt-get (as root)"
 	@echo "make clean          remove var/ and caches (keeps .venv)"
 
@@ -115,6 +116,18 @@ test: bootstrap system-deps
 	$(MAKE) test-api
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
+
+# The benchmark suite (docs/benchmarks.md), not part of `make test`: for each engine a fresh
+# database, the generated world (seed 1, up to BENCH_UNTIL), the search index, then the
+# runner; results in bench/results/. BENCH_REQUESTS timed requests per endpoint.
+BENCH_SCALE ?= small
+BENCH_ENGINES ?= sqlite postgresql
+BENCH_REQUESTS ?= 200
+bench: bootstrap
+	if [[ " $(BENCH_ENGINES) " == *" postgresql "* ]]; then scripts/system-deps.sh postgresql; fi
+	for engine in $(BENCH_ENGINES); do \
+		bench/run.sh "$$engine" $(BENCH_SCALE) --requests $(BENCH_REQUESTS); \
+	done
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

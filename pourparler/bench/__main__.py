@@ -1,0 +1,21 @@
+"""``python -m pourparler.bench``: run the benchmarks on the database the settings name."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Set Django up, then hand the arguments to the runner."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pourparler.settings")
+    import django
+
+    django.setup()
+    from pourparler.bench.runner import cli
+
+    sys.exit(cli(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

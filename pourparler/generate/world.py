@@ -18,7 +18,6 @@ import hashlib
 import itertools
 import json
 import math
-import multiprocessing
 import random
 import time
 import uuid
@@ -1490,10 +1489,9 @@ class WorldGenerator:
         Events are made in seq order with times rising over the ten years (denser towards
         now), each hashed over the canonical form ``audit verify`` checks
         (``audit_hash``), with a checkpoint signed every ``POURPARLER_AUDIT_CHECKPOINT_EVERY``
-        events as ``core.audit`` does. A forked process makes the events' contents
-        (``AuditEventMaker``) while this one chains, signs and inserts them; rows go to
-        the driver as ready tuples (at ten million events, a dict per row would cost more
-        than the insert).
+        events as ``core.audit`` does. ``AuditEventMaker`` makes the events' contents and
+        this method chains, signs and stores them; rows go to the driver as ready tuples
+        (at ten million events, a dict per row would cost more than the insert).
         """
         every = max(1, int(settings.AUDIT_CHECKPOINT_EVERY))
         key = audit.signing_key()
@@ -1542,9 +1540,8 @@ class AuditEventMaker:
     """Makes the audit events' contents, in order, from the ``audit`` random generator.
 
     Each event comes as (canonical JSON before its ``prev_hash``, after it, seq, time,
-    column values): the chaining (one SHA-256 an event) is left to the caller. With
-    ``batches`` the events are made in a forked process, handed over 20,000 at a time,
-    so making them and storing them use both cores; the sequence is the same either way.
+    column values): the chaining (one SHA-256 an event) is left to the caller, so the
+    contents could be made elsewhere (another process) without changing the sequence.
     """
 
     def __init__(
@@ -1563,41 +1560,8 @@ class AuditEventMaker:
         self.sqlite = world.writer.vendor == "sqlite"
 
     def batches(self, size: int = BLOCK) -> Iterator[list[tuple[Any, ...]]]:
-        """Yield the events in lists of ``size``, made in a forked process (here, where
-        the platform cannot fork)."""
-        if "fork" not in multiprocessing.get_all_start_methods():
-            yield from _chunked(self.events(), size)
-            return
-        context = multiprocessing.get_context("fork")
-        channel: Any = context.Queue(maxsize=4)
-        worker = context.Process(target=self._produce, args=(channel, size), daemon=True)
-        worker.start()
-        try:
-            while True:
-                batch = channel.get()
-                if batch is None:
-                    break
-                if isinstance(batch, str):
-                    raise RuntimeError(f"Making the audit events failed: {batch}")
-                yield batch
-        finally:
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.kill()
-
-    def _produce(self, channel: Any, size: int) -> None:
-        try:
-            batch: list[tuple[Any, ...]] = []
-            for event in self.events():
-                batch.append(event)
-                if len(batch) >= size:
-                    channel.put(batch)
-                    batch = []
-            if batch:
-                channel.put(batch)
-        except Exception as error:  # reported to the parent, which raises it
-            channel.put(f"{type(error).__name__}: {error}")
-        channel.put(None)
+        """Yield the events in lists of ``size``."""
+        yield from _chunked(self.events(), size)
 
     def events(self) -> Iterator[tuple[Any, ...]]:
         """The events in seq order (see the class)."""

@@ -335,8 +335,8 @@ class Runner:
         stats = pstats.Stats(profiler, stream=out)
         # The project's own functions by cumulative time (the middleware chain included),
         # then every function by its own time: where the time goes, and on what.
-        stats.sort_stats("cumulative").print_stats(r"/pourparler/(?!bench/)", 30)
-        stats.sort_stats("tottime").print_stats(20)
+        stats.sort_stats("cumulative").print_stats(r"/pourparler/(?!bench/)", 25)
+        stats.sort_stats("tottime").print_stats(15)
         text = out.getvalue()
         for root in (str(Path(settings.BASE_DIR)), str(Path(sys.prefix))):
             text = text.replace(root + "/", "")
@@ -401,13 +401,11 @@ class Runner:
                 f"floor p95 {r['floor_ms']['p95']} ms; sql p95 {r['sql_ms']['p95']} ms; "
                 f"{r['queries']} queries"
             )
+        # Every endpoint's profile: where its time goes (docs/benchmarks.md reads them).
         profiles: dict[str, str] = {}
-        if endpoints:
-            slowest = max(endpoints, key=lambda e: results[e.key]["stack_ms"]["p95"])
-            farthest = max(endpoints, key=lambda e: results[e.key]["ratio_floor"]["p95"] or 0)
-            for endpoint in {slowest.key: slowest, farthest.key: farthest}.values():
-                progress(f"  profile of {endpoint.key}…")
-                profiles[endpoint.key] = self.profile(endpoint)
+        for endpoint in endpoints:
+            progress(f"  profile of {endpoint.key}…")
+            profiles[endpoint.key] = self.profile(endpoint)
         report: dict[str, Any] = {"endpoints": results, "profiles": profiles}
         if not only or "audit_verify" in only:
             progress("  audit verify…")

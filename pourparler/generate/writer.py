@@ -269,11 +269,9 @@ class BulkWriter:
         rows: Iterable[tuple[Any, ...]],
         *,
         total: int | None = None,
-        quiet: bool = False,
     ) -> int:
         """Insert rows already converted to column values, in the order of ``attnames``
-        (the fast path for the largest tables; the caller does what ``converter`` would).
-        ``quiet``: no progress bar of its own (the caller shows one)."""
+        (the fast path for the largest tables; the caller does what ``converter`` would)."""
         known = {c.attname: c for c in self.columns(model)}
         missing = [c for c in known if c not in attnames and known[c].required]
         unknown = [a for a in attnames if a not in known]
@@ -282,7 +280,7 @@ class BulkWriter:
         columns = [known[a] for a in attnames]
         label = model._meta.db_table
         figure = self.figures.setdefault(label, TableFigure(label))
-        bar = self._bar(label, total, quiet=quiet)
+        bar = self._bar(label, total)
         written = 0
         try:
             for batch in _chunks(rows, self.chunk):
@@ -294,14 +292,14 @@ class BulkWriter:
             bar.close()
         return written
 
-    def _bar(self, label: str, total: int | None, *, quiet: bool = False) -> tqdm[Any]:
+    def _bar(self, label: str, total: int | None) -> tqdm[Any]:
         return tqdm(
             total=total,
             desc=f"{label:<40}",
             unit=" rows",
             unit_scale=True,
             file=self.stream,
-            disable=quiet or not self.progress,
+            disable=not self.progress,
             leave=True,
             mininterval=0.5,
         )

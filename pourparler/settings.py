@@ -319,10 +319,8 @@ STATIC_ROOT = DATA_DIR / "static"
 # version is a new name (docs/page-weight.md). `pourparler serve` collects them first.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "pourparler.ui.staticfiles.HashedStaticFiles"},
 }
-# A file missing from the manifest is served under its plain name rather than failing the page.
-WHITENOISE_MANIFEST_STRICT = False
 if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING

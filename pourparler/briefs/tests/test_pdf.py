@@ -61,3 +61,17 @@ def test_static_names_with_a_content_hash_are_read_from_the_collected_files(
     assert css.read() == source.read_bytes()
     with pytest.raises(FetchRefused):
         static_only_fetcher_class()().fetch(PDF_BASE_URL + "static/ui/pourparler.0000.css")
+
+
+def test_before_collectstatic_pages_name_static_files_plainly(
+    tmp_path: Path, settings: Any
+) -> None:
+    """A worker or a shell that renders a page before any collectstatic gets plain names."""
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "pourparler.ui.staticfiles.HashedStaticFiles"},
+    }
+    assert static("ui/pourparler.css") == "/static/ui/pourparler.css"
+    css = static_only_fetcher_class()().fetch(PDF_BASE_URL + "static/ui/pourparler.css")
+    assert len(css.read()) > 100

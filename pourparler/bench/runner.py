@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import gc
 import io
 import json
 import os
@@ -94,6 +95,33 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+class GcWatch:
+    """Count Python's garbage collections and the time they take (a tail's usual cause)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append(time.perf_counter() - self.started)
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            f"gen{g}": {"count": len(p), "ms": round(sum(p) * 1000, 1)}
+            for g, p in self.pauses.items()
+        }
+
+
 def signed_in(user: User) -> Client:
     """A client holding a session of the user (password step done; no second factor)."""
     client = Client(HTTP_HOST=HOST)
@@ -104,8 +132,11 @@ def signed_in(user: User) -> Client:
 class Runner:
     """Measure the endpoints on the world in the database the settings name."""
 
-    def __init__(self, world: BenchWorld, *, requests: int, warmup: int, scale: str) -> None:
+    def __init__(
+        self, world: BenchWorld, *, requests: int, warmup: int, scale: str, profiled: int = 20
+    ) -> None:
         self.world = world
+        self.profiled = profiled
         self.requests = requests
         self.warmup = warmup
         self.scale = scale
@@ -232,14 +263,15 @@ class Runner:
         statuses: dict[int, int] = {}
         stack: list[float] = []
         sizes: list[int] = []
-        for i, value in enumerate(inputs):
-            elapsed, status, size = self._get(
-                endpoint.client(value), endpoint.url(value), endpoint.headers
-            )
-            statuses[status] = statuses.get(status, 0) + 1
-            if i >= self.warmup:
-                stack.append(elapsed)
-                sizes.append(size)
+        with GcWatch() as collections:
+            for i, value in enumerate(inputs):
+                elapsed, status, size = self._get(
+                    endpoint.client(value), endpoint.url(value), endpoint.headers
+                )
+                statuses[status] = statuses.get(status, 0) + 1
+                if i >= self.warmup:
+                    stack.append(elapsed)
+                    sizes.append(size)
         first = inputs[self.warmup]
         with CaptureQueriesContext(connection) as captured:
             self._get(endpoint.client(first), endpoint.url(first), endpoint.headers)
@@ -251,6 +283,9 @@ class Runner:
             "bytes_median": int(statistics.median(sizes)),
             "queries": queries,
             "stack_ms": percentiles(stack),
+            # Every timed request in order, to see a tail (a WAL checkpoint, a collection).
+            "stack_samples_ms": [round(x * 1000, 2) for x in stack],
+            "stack_gc": collections.summary(),
         }
         result["floor_ms"], result["floor_statuses"] = self._floor(endpoint)
         if endpoint.sql is not None:
@@ -405,7 +440,7 @@ class Runner:
         profiles: dict[str, str] = {}
         for endpoint in endpoints:
             progress(f"  profile of {endpoint.key}…")
-            profiles[endpoint.key] = self.profile(endpoint)
+            profiles[endpoint.key] = self.profile(endpoint, self.profiled)
         report: dict[str, Any] = {"endpoints": results, "profiles": profiles}
         if not only or "audit_verify" in only:
             progress("  audit verify…")
@@ -524,7 +559,7 @@ def markdown(report: dict[str, Any]) -> str:
     for key, text in report.get("profiles", {}).items():
         lines += [
             "",
-            f"## Profile: {key} (20 requests)",
+            f"## Profile: {key} ({report.get('profiled_requests', 20)} requests)",
             "",
             "```",
             text.strip(),
@@ -573,6 +608,7 @@ def run_bench(
     only: list[str] | None = None,
     until: str = "",
     progress: Callable[[str], None] = print,
+    profiled: int = 20,
 ) -> dict[str, Any]:
     """Measure everything on the database the settings name; return the report."""
     started = time.perf_counter()
@@ -588,7 +624,8 @@ def run_bench(
     }
     world = load_world()
     progress(f"Benchmarks on {connection.vendor}, {report['counts']}:")
-    runner = Runner(world, requests=requests, warmup=warmup, scale=scale)
+    runner = Runner(world, requests=requests, warmup=warmup, scale=scale, profiled=profiled)
+    report["profiled_requests"] = profiled
     report.update(runner.run(only, progress))
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -35,7 +35,9 @@ def report(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
         generate_world(scale_for("tiny"), seed=1, until=datetime.date(2026, 6, 30))
         index.rebuild()
         with override_settings(REQUIRE_SECOND_FACTOR=False):
-            yield run_bench(scale="tiny", requests=REQUESTS, warmup=1, progress=lambda _: None)
+            yield run_bench(
+                scale="tiny", requests=REQUESTS, warmup=1, progress=lambda _: None, profiled=2
+            )
         transaction.set_rollback(True)
 
 
@@ -52,6 +54,8 @@ def test_every_endpoint_answers_with_rows_at_every_layer(report: dict[str, Any])
             assert result[layer]["n"] == REQUESTS, key
             assert result[layer]["p50"] <= result[layer]["p95"] <= result[layer]["p99"], key
         assert set(result["ratio_floor"]) == set(result["ratio_sql"]) == {"p50", "p95"}
+        assert len(result["stack_samples_ms"]) == REQUESTS, key
+        assert set(result["stack_gc"]) == {"gen0", "gen1", "gen2"}, key
         assert result["sql_kind"] == ("replayed" if "dashboard" in key else "hand-written")
         assert result["target_p95_ms"] == TARGETS_MS[key]
         assert isinstance(result["target_met"], bool)

@@ -216,7 +216,11 @@ class Runner:
                 w.cycle(w.delegates, n, "delegates"),
                 self.client_of,
                 lambda _: "/dashboards/",
-                lambda u: "/dashboard/?" + urlencode({"user": u.username}),
+                # The page shows the first delegation the user reads: a delegate's own.
+                lambda u: (
+                    "/dashboard/?"
+                    + urlencode({"user": u.username, "delegation": u.username.split(".")[0]})
+                ),
                 None,
                 {},
             ),
@@ -552,6 +556,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"{i['seconds']} s, **{i['rows_per_s']:,.1f} rows/s** ({i['created']} created, "
             f"{i['queued']} queued for review, {i['status']})."
         )
+    for again in report.get("remeasured", []):
+        lines.append(
+            f"Re-measured in a later run of the same world: {', '.join(again['endpoints'])} "
+            f"(load average {' / '.join(str(x) for x in again['machine']['load_average'])})."
+        )
     lines.append(
         f"Server memory: peak RSS of the process **{report['rss_mb']} MB** "
         "(the runner and the application in one process)."
@@ -587,6 +596,11 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="endpoint keys to run")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--until", default=os.environ.get("BENCH_UNTIL", "2026-06-30"))
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --only: replace those endpoints in the day's report instead of a new one",
+    )
     options = parser.parse_args(argv)
     report = run_bench(
         scale=options.scale,
@@ -595,6 +609,8 @@ def cli(argv: list[str]) -> int:
         only=options.only,
         until=options.until,
     )
+    if options.merge:
+        report = merged(report, options.out, options.engine)
     json_path, md_path = write_report(report, options.out, options.engine)
     print(f"Written {json_path} and {md_path}")
     return 0
@@ -631,6 +647,22 @@ def run_bench(
     report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     report["id"] = str(uuid.uuid4())
     return report
+
+
+def merged(report: dict[str, Any], out: Path, engine: str | None) -> dict[str, Any]:
+    """The day's report with the endpoints just measured put in place of its own."""
+    name = f"{engine or report['machine']['engine']}-{report['scale']}-{report['date']}"
+    earlier = json.loads((out / f"{name}.json").read_text())
+    for key, result in report["endpoints"].items():
+        result["remeasured"] = True
+        earlier["endpoints"][key] = result
+        if key in report["profiles"]:
+            earlier["profiles"][key] = report["profiles"][key]
+    earlier.setdefault("remeasured", []).append(
+        {"endpoints": sorted(report["endpoints"]), "machine": report["machine"]}
+    )
+    earlier["rss_mb"] = max(earlier["rss_mb"], report["rss_mb"])
+    return earlier
 
 
 def write_report(report: dict[str, Any], out: Path, engine: str | None = None) -> tuple[Path, Path]:

@@ -503,7 +503,12 @@ def machine() -> dict[str, Any]:
 
 
 def _cell(value: Any) -> str:
-    return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    """A time or a ratio with the digits worth reading (0.35, 4.6, 47.2, 615)."""
+    if value is None:
+        return "—"
+    if not isinstance(value, float):
+        return str(value)
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
 
 
 def markdown(report: dict[str, Any]) -> str:

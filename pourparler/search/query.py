@@ -17,27 +17,45 @@ import re
 import uuid
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import BooleanField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 from pourparler.core import crypto
+from pourparler.core.access import clearance_for
 from pourparler.core.models import Delegation
 from pourparler.search.backends import match_condition
 from pourparler.search.models import SearchEntry
 
 _M = TypeVar("_M", bound=Model)
 _PARTS = re.compile(r"[^\W_]+")
+# A grant on a bearer (access.py) opens records about it in any compartment.
+BEARER_LABEL = "bearers.WeaponBearer"
 # A search of more words than this is cut: each word costs a term per compartment.
 MAX_WORDS = 8
 
 
 def compartments_of(user: Any) -> list[uuid.UUID | None]:
-    """Organisation-wide (None) and every compartment the user can reach."""
-    found: list[uuid.UUID | None] = [None]
-    found += list(Delegation.objects.visible_to(user).values_list("pk", flat=True))
-    return found
+    """Organisation-wide (None) and the compartments whose records the user may read:
+    their postings' and granted delegations, the compartments of records granted to them
+    one by one, every compartment for headquarters readers (and for a grant on a bearer,
+    which opens records about it wherever they are kept). A word is hashed once for each:
+    the other compartments' tokens could match nothing the user may see anyway."""
+    clearance = clearance_for(user)
+    if clearance is None:
+        return [None]
+    by_bearer = any(label == BEARER_LABEL for label, _action in clearance.record_grants)
+    if clearance.reads_every_compartment or by_bearer:
+        every = Delegation.objects.visible_to(user).values_list("pk", flat=True)
+        return [None, *sorted(every)]
+    found = set(clearance.read_compartments)
+    for (label, action), ids in clearance.record_grants.items():
+        if action == "view":
+            granted = apps.get_model(label)._base_manager.filter(pk__in=ids)
+            found.update(c for c in granted.values_list("compartment_id", flat=True) if c)
+    return [None, *sorted(found)]
 
 
 def terms_for(
@@ -53,9 +71,18 @@ def terms_for(
     return terms
 
 
-def matching(records: QuerySet[_M], query: str, user: Any) -> QuerySet[_M]:
-    """Keep the records of ``records`` (already visible_to the user) matching the query."""
-    compartments = compartments_of(user)
+def matching(
+    records: QuerySet[_M],
+    query: str,
+    user: Any,
+    compartments: list[uuid.UUID | None] | None = None,
+) -> QuerySet[_M]:
+    """Keep the records of ``records`` (already visible_to the user) matching the query.
+
+    ``compartments`` is ``compartments_of(user)`` when the caller searches several kinds.
+    """
+    if compartments is None:
+        compartments = compartments_of(user)
     terms = terms_for(query, compartments)
     if not terms:
         return records

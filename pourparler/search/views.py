@@ -14,7 +14,7 @@ from pourparler.core.audit import record_lists
 from pourparler.core.http import AuthedRequest
 from pourparler.dialogue.models import Interaction
 from pourparler.people.models import Person
-from pourparler.search.query import matching
+from pourparler.search.query import compartments_of, matching
 
 # What one kind shows at most; "more" says there are others, without counting them all.
 SHOWN = 20
@@ -54,8 +54,9 @@ def search(request: AuthedRequest) -> HttpResponse:
                 .order_by("-opened_on", "id"),
             ),
         )
+        compartments = compartments_of(user)
         for key, records in kinds:
-            rows, more = _first(matching(records, query, user))
+            rows, more = _first(matching(records, query, user, compartments))
             found.append(Found(key, rows, more))
         # The search words are not logged: they can be a name. What was shown is.
         record_lists(user, {_MODELS[f.key]: f.rows for f in found})

@@ -468,7 +468,7 @@ QUERIES: dict[str, int] = {
     "dashboard": 18,
     "dashboard_headquarters": 23,
     "networks_bearer": 19,
-    "search": 16,
+    "search": 12,
     "api-v1:openapi-json": 3,
     # The same as the headquarters analyst, over every compartment.
     "acceptance_list[hana]": 11,
@@ -484,7 +484,7 @@ QUERIES: dict[str, int] = {
     "passage_list[hana]": 11,
     "person_detail[hana]": 21,
     "person_list[hana]": 9,
-    "search[hana]": 16,
+    "search[hana]": 13,
     "security_incident_list[hana]": 12,
     "session_list[hana]": 14,
     # Exports (CSV) of every list and every dashboard chart.

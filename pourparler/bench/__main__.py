@@ -12,6 +12,8 @@ def main() -> None:
     import django
 
     django.setup()
+    # Load the application as the server does, garbage-collector freeze included.
+    import pourparler.wsgi  # noqa: F401
     from pourparler.bench.runner import cli
 
     sys.exit(cli(sys.argv[1:]))

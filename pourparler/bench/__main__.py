@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -13,7 +14,7 @@ def main() -> None:
 
     django.setup()
     # Load the application as the server does, garbage-collector freeze included.
-    import pourparler.wsgi  # noqa: F401
+    importlib.import_module("pourparler.wsgi")
     from pourparler.bench.runner import cli
 
     sys.exit(cli(sys.argv[1:]))

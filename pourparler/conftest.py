@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.utils import translation
 
+from pourparler.testing.browser import launched_chromium
 from pourparler.testing.migrated import copy_migrated_database
 from pourparler.testing.personas import World, build_world
 
@@ -18,6 +20,12 @@ from pourparler.testing.personas import World, build_world
 def world(db: None) -> World:
     """The three delegations and the seven personas."""
     return build_world()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium (pourparler/testing/browser.py), one per test."""
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ a headquarters analyst the headquarters dashboard; each page is saved as a scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,21 +10,11 @@ import pytest
 
 from pourparler.dashboards.tests.conftest import populate
 from pourparler.testing.personas import build_world
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def open_page(browser: Any, base: str, user: Any, path: str) -> tuple[Any, Any, list[str]]:

@@ -3,7 +3,6 @@ confirms, and decides on a name in the review queue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from pourparler.exchange.models import ReviewItem
 from pourparler.exchange.services import run_import
 from pourparler.exchange.tests.helpers import actors_csv
 from pourparler.testing.personas import World, build_world, make_bearer
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,16 +27,6 @@ LIST = (
     "Milice d'autodéfense de Kémo;militia;Central African Republic;\r\n"
     "Supporters of the Awami League;militia;BD;\r\n"
 )
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_upload_preview_confirm_and_review(

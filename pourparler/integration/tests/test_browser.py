@@ -4,9 +4,7 @@ the number in each cell, and the CSP blocks nothing on the way."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,28 +16,6 @@ from pourparler.testing.personas import PASSWORD, build_world, make_bearer
 from pourparler.training.services import do_record_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("POURPARLER_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def background(page: Any, selector: str) -> str:

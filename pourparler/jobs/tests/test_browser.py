@@ -3,7 +3,7 @@ import done by itself once the worker has run; a brief's PDF is prepared the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from pourparler.bearers.models import WeaponBearer
 from pourparler.exchange.choices import RunStatus
 from pourparler.exchange.models import ImportRun
 from pourparler.testing.personas import World, build_world, make_bearer
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,16 +26,6 @@ LIST = (
     "Forces armées centrafricaines;armed forces;CAF\r\n"
     "Milice d'autodéfense de Kémo;militia;Central African Republic\r\n"
 )
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_a_queued_import_and_a_prepared_pdf_follow_the_worker(

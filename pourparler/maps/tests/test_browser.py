@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,21 +18,11 @@ from pourparler.bearers.choices import BearerKind
 from pourparler.maps.models import AreaOfControl
 from pourparler.maps.tests.helpers import box, draw, import_car
 from pourparler.testing.personas import build_world, make_bearer
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_map_draws_offline_and_a_delegate_draws_an_area(live_server: Any, browser: Any) -> None:

@@ -4,7 +4,6 @@ with the keyboard marks its person in the picture."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +15,11 @@ from pourparler.negotiation.services import do_add_to_file
 from pourparler.negotiation.tests.helpers import open_file
 from pourparler.people.services import do_add_position, do_create_relationship
 from pourparler.testing.personas import World, build_world, make_bearer, make_person, make_unit
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def an_army(world: World) -> Any:

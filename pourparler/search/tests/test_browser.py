@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,21 +10,11 @@ import pytest
 from pourparler.bearers.services import do_add_bearer_name
 from pourparler.people.services import do_add_person_name
 from pourparler.testing.personas import build_world, make_bearer, make_interaction, make_person
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_searching_from_the_search_page(live_server: Any, browser: Any) -> None:

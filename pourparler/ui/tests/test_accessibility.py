@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,23 +33,13 @@ from pourparler.testing.axe import (
     run_axe,
 )
 from pourparler.testing.personas import build_world, make_bearer, make_person
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 ARTIFACTS = Path(os.environ.get("POURPARLER_ARTIFACTS", "test-artifacts"))
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 # The sha256 of the committed axe.min.js (the npm tarball's integrity is in
 # docs/accessibility.md): a changed file is a deliberate upgrade, made here too.
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_vendored_axe_is_the_pinned_version() -> None:

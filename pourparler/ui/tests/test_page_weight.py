@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import gzip
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from pourparler.dashboards.tests.conftest import populate
 from pourparler.maps.tests.helpers import box, draw
 from pourparler.networks.tests.test_browser import an_army
 from pourparler.testing.personas import build_world
-from pourparler.ui.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from pourparler.ui.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,16 +165,6 @@ def describe(name: str, first: Visit, again: Visit) -> str:
         f" next visit {again.total('wire') / KB:.1f} KB over the wire in"
         f" {len(again.fetched())} requests ({fetched})"
     )
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_main_pages_stay_under_their_weight_budget(live_server: Any, browser: Any) -> None:

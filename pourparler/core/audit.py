@@ -159,6 +159,12 @@ def event_hash(event: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_event(event)).hexdigest()
 
 
+def hash_of_canonical_json(body: str) -> str:
+    """Return the hash of an event whose canonical JSON (``canonical_event`` without its
+    tag) a bulk writer made itself: ``pourparler generate``."""
+    return hashlib.sha256(_EVENT_TAG + body.encode()).hexdigest()
+
+
 def changelog_digest(before: Any, after: Any) -> str:
     """Return the SHA-256 (hex) of a change-log entry's before/after snapshots."""
     body = json.dumps(

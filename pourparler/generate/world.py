@@ -14,7 +14,6 @@ import bisect
 import datetime
 import functools
 import gc
-import hashlib
 import itertools
 import json
 import math
@@ -78,6 +77,7 @@ from pourparler.concerns.models import (
     Response,
 )
 from pourparler.core import audit, crypto
+from pourparler.core.audit import EVENT_FIELDS, hash_of_canonical_json
 from pourparler.core.choices import Role
 from pourparler.core.models import (
     AuditCheckpoint,
@@ -1671,26 +1671,9 @@ def _chunked(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-AUDIT_COLUMNS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_name",
-    "request_id",
-    "kind",
-    "content_type_id",
-    "object_id",
-    "compartment_id",
-    "detail",
-    "prev_hash",
-    "hash",
-)
-_EVENT_TAG = b"pourparler-audit-event/v1\n"
-
-
-def audit_hash(body: str) -> str:
-    """SHA-256 of an event's canonical JSON (``core.audit.canonical_event``'s form)."""
-    return hashlib.sha256(_EVENT_TAG + body.encode()).hexdigest()
+# The audit table's columns, in the order the chain's fields are written.
+AUDIT_COLUMNS = EVENT_FIELDS
+audit_hash = hash_of_canonical_json
 
 
 def _plain(value: str | None) -> str:

@@ -9,11 +9,9 @@ import pytest
 from pourparler.access.models import CheckpointPassage
 from pourparler.access.tests.conftest import assessment
 from pourparler.testing.personas import build_world, make_bearer
-from pourparler.ui.tests.test_browser import ARTIFACTS, browser, log_in
+from pourparler.ui.tests.test_browser import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-__all__ = ["browser"]
 
 
 def test_record_a_passage_and_see_it_on_the_overview_and_the_profile(

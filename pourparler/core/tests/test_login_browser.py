@@ -10,14 +10,14 @@ import pytest
 from pourparler.core.models import AuthenticatorDevice
 from pourparler.testing.http import totp_code
 from pourparler.testing.personas import PASSWORD, World, build_world
-from pourparler.ui.tests.test_browser import ARTIFACTS, browser  # noqa: F401 (fixture)
+from pourparler.ui.tests.test_browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_enrol_an_authenticator_then_sign_in_with_it(
     live_server: object,
-    browser: object,  # noqa: F811
+    browser: object,
 ) -> None:
     world: World = build_world()
     base = live_server.url

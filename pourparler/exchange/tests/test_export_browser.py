@@ -13,10 +13,9 @@ import pytest
 from pourparler.core.choices import AuditKind
 from pourparler.core.models import AuditEvent
 from pourparler.testing.personas import build_world, make_bearer, make_interaction
-from pourparler.ui.tests.test_browser import ARTIFACTS, browser, log_in
+from pourparler.ui.tests.test_browser import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser"]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 

@@ -8,6 +8,11 @@
 # temporary directory outside the data directory and removed at the end. The world is
 # generated with seed 1 up to a fixed day (BENCH_UNTIL), so every run reads the same rows.
 # Results go to bench/results/ (see docs/benchmarks.md). `make bench` calls this.
+#
+# BENCH_KEEP=1 keeps the world for the next run instead: the database (for PostgreSQL a
+# cluster under /var/tmp) and its keys stay, and a later run with BENCH_KEEP=1 measures
+# the same world again without generating it, as long as the scale, the day and the
+# generator's code are the same (world.txt says which world it is).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -21,7 +26,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/.venv/bin
 UNTIL=${BENCH_UNTIL:-2026-06-30}
 
+KEEP=${BENCH_KEEP:-}
 if [ "$ENGINE" = postgresql ] && [ -z "${DATABASE_URL:-}" ]; then
+    if [ -n "$KEEP" ]; then
+        export POURPARLER_PG_DIR=/var/tmp/pourparler-bench-pg-$SCALE
+    fi
     exec "$ROOT/scripts/with-postgres.sh" "$0" "$ENGINE" "$SCALE" "$@"
 fi
 case "$ENGINE" in
@@ -31,10 +40,27 @@ case "$ENGINE" in
 esac
 
 DATA=$ROOT/var/bench/$ENGINE-$SCALE
-KEYS=$(mktemp -d /tmp/pourparler-bench-keys.XXXXXXXX)
-trap 'rm -rf "$KEYS"' EXIT
-rm -rf "$DATA"
-mkdir -p "$DATA"
+# Which world: the scale, the day, and a digest of the generator's code.
+WORLD="scale=$SCALE seed=1 until=$UNTIL generator=$(cat "$ROOT"/pourparler/generate/*.py | sha256sum | cut -c1-16)"
+REUSE=0
+if [ -n "$KEEP" ]; then
+    KEYS=$DATA.keys
+    if [ -f "$DATA/world.txt" ] && [ "$(cat "$DATA/world.txt")" = "$WORLD" ] \
+        && [ -f "$KEYS/master.key" ]; then
+        REUSE=1
+    fi
+else
+    KEYS=$(mktemp -d /tmp/pourparler-bench-keys.XXXXXXXX)
+    trap 'rm -rf "$KEYS"' EXIT
+fi
+if [ "$REUSE" -eq 0 ]; then
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    if [ -n "$KEEP" ]; then
+        rm -rf "$KEYS"
+        mkdir -m 700 -p "$KEYS"
+    fi
+fi
 
 export POURPARLER_DATA_DIR=$DATA
 export POURPARLER_SECRET_KEY
@@ -43,21 +69,29 @@ export POURPARLER_REQUIRE_SECOND_FACTOR=0
 export POURPARLER_LOG_LEVEL=${POURPARLER_LOG_LEVEL:-WARNING}
 unset POURPARLER_TESTING POURPARLER_DEMO POURPARLER_DEBUG POURPARLER_MASTER_KEY
 
-"$BIN/pourparler" keys init --out "$KEYS/master.key" >/dev/null
+if [ "$REUSE" -eq 0 ]; then
+    "$BIN/pourparler" keys init --out "$KEYS/master.key" >/dev/null
+    "$BIN/pourparler" audit init-key --out "$KEYS/audit.key" >/dev/null
+fi
 export POURPARLER_MASTER_KEY_FILE=$KEYS/master.key
-"$BIN/pourparler" audit init-key --out "$KEYS/audit.key" >/dev/null
 export POURPARLER_AUDIT_SIGNING_KEY_FILE=$KEYS/audit.key
 
 echo "== $ENGINE, $SCALE: migrate, collectstatic" >&2
 "$BIN/pourparler" migrate --noinput >/dev/null
 "$BIN/pourparler" collectstatic --noinput >/dev/null
-echo "== $ENGINE, $SCALE: generate (seed 1, up to $UNTIL)" >&2
-"$BIN/pourparler" generate --scale "$SCALE" --seed 1 --until "$UNTIL" --yes --no-progress
-echo "== $ENGINE, $SCALE: search rebuild" >&2
-"$BIN/pourparler" search rebuild
+if [ "$REUSE" -eq 1 ]; then
+    echo "== $ENGINE, $SCALE: the kept world ($WORLD)" >&2
+else
+    echo "== $ENGINE, $SCALE: generate (seed 1, up to $UNTIL)" >&2
+    "$BIN/pourparler" generate --scale "$SCALE" --seed 1 --until "$UNTIL" --yes --no-progress
+    echo "== $ENGINE, $SCALE: search rebuild" >&2
+    "$BIN/pourparler" search rebuild
+    if [ -n "$KEEP" ]; then
+        echo "$WORLD" >"$DATA/world.txt"
+    fi
+fi
 if [ -n "${BENCH_PREPARE_ONLY:-}" ]; then
-    # For working on the runner: keep the keys beside the (ignored) data directory's parent.
-    cp "$KEYS"/master.key "$KEYS"/audit.key "$KEYS"/audit.key.pub "$BENCH_PREPARE_ONLY"/
+    # Only make the world (with BENCH_KEEP=1, to measure it later).
     exit 0
 fi
 echo "== $ENGINE, $SCALE: benchmarks" >&2

@@ -9,6 +9,10 @@
 # DATABASE_URL=postgres://postgres@127.0.0.1:PORT/pourparler. Whatever happens, the
 # server is stopped and the directory removed on exit; the command's exit status is kept.
 # As root the server runs as the `postgres` user (initdb and postgres refuse root).
+#
+# With POURPARLER_PG_DIR=DIR the cluster lives in DIR instead and is kept: made there
+# the first time, started again on later runs, stopped (never removed) on exit. The
+# benchmarks use it to measure a generated world more than once (docs/benchmarks.md).
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
@@ -61,7 +65,14 @@ free_port() {
 }
 
 # Explicitly under /tmp: the postgres user must be able to traverse every parent.
-DIR=$(mktemp -d /tmp/pourparler-pg.XXXXXXXX)
+KEEP=0
+if [ -n "${POURPARLER_PG_DIR:-}" ]; then
+    KEEP=1
+    DIR=$POURPARLER_PG_DIR
+    mkdir -p "$DIR"
+else
+    DIR=$(mktemp -d /tmp/pourparler-pg.XXXXXXXX)
+fi
 chmod 755 "$DIR"
 DATA=$DIR/data
 LOG=$DIR/server.log
@@ -76,7 +87,9 @@ cleanup() {
             as_pg "$BIN/pg_ctl" -D "$DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
         fi
     fi
-    rm -rf "$DIR"
+    if [ "$KEEP" -eq 0 ]; then
+        rm -rf "$DIR"
+    fi
     exit "$status"
 }
 trap cleanup EXIT
@@ -88,7 +101,10 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # UTF-8 whatever the caller's locale; the C collation sorts like SQLite's default.
-if ! as_pg "$BIN/initdb" -D "$DATA" -A trust -U postgres -E UTF8 --no-locale \
+fresh=1
+if [ "$KEEP" -eq 1 ] && [ -f "$DATA/PG_VERSION" ]; then
+    fresh=0
+elif ! as_pg "$BIN/initdb" -D "$DATA" -A trust -U postgres -E UTF8 --no-locale \
     >"$DIR/initdb.log" 2>&1; then
     cat "$DIR/initdb.log" >&2
     echo "error: initdb failed" >&2
@@ -105,7 +121,9 @@ if ! as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -o "$OPTS" -w -t 60 start >/dev/nu
     exit 1
 fi
 
-"$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres pourparler
+if [ "$fresh" -eq 1 ]; then
+    "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres pourparler
+fi
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/pourparler"
 # pg_dump and pg_restore of the same version as the server (pourparler backup / restore).

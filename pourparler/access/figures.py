@@ -177,7 +177,7 @@ def outcome_counts(passages: QuerySet[Any]) -> OutcomeCounts:
     return _counts_of(passages.order_by().aggregate(**_outcome_counts()))
 
 
-def _ranked(rows: Iterable[GroupRow]) -> list[GroupRow]:
+def ranked(rows: Iterable[GroupRow]) -> list[GroupRow]:
     """Most stopped first; then the higher share; then the label, for a stable order."""
     return sorted(rows, key=lambda r: (-r.counts.stopped, -(r.counts.share_stopped or 0), r.label))
 
@@ -185,7 +185,7 @@ def _ranked(rows: Iterable[GroupRow]) -> list[GroupRow]:
 def passages_by_bearer(passages: QuerySet[Any]) -> list[GroupRow]:
     """Passages at each bearer's checkpoints, most stopped first."""
     rows = passages.order_by().values("bearer_id", "bearer__name").annotate(**_outcome_counts())
-    return _ranked(
+    return ranked(
         GroupRow(label=row["bearer__name"], counts=_counts_of(row), bearer_id=row["bearer_id"])
         for row in rows
     )
@@ -194,7 +194,7 @@ def passages_by_bearer(passages: QuerySet[Any]) -> list[GroupRow]:
 def passages_by_place(passages: QuerySet[Any]) -> list[GroupRow]:
     """Passages at each checkpoint (by place name), most stopped first."""
     rows = passages.order_by().values("place_name").annotate(**_outcome_counts())
-    return _ranked(
+    return ranked(
         GroupRow(label=row["place_name"], counts=_counts_of(row), place=row["place_name"])
         for row in rows
     )
@@ -207,7 +207,7 @@ def most_stopped(passages: QuerySet[Any], limit: int = 10) -> list[GroupRow]:
         .values("place_name", "bearer_id", "bearer__name")
         .annotate(**_outcome_counts())
     )
-    ranked = _ranked(
+    places = ranked(
         GroupRow(
             label=f"{row['place_name']} ({row['bearer__name']})",
             counts=_counts_of(row),
@@ -216,7 +216,7 @@ def most_stopped(passages: QuerySet[Any], limit: int = 10) -> list[GroupRow]:
         )
         for row in rows
     )
-    return [row for row in ranked if row.counts.stopped][:limit]
+    return [row for row in places if row.counts.stopped][:limit]
 
 
 def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -228,7 +228,7 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
     return months
 
 
-def _as_month(value: datetime.date | datetime.datetime) -> datetime.date:
+def as_month(value: datetime.date | datetime.datetime) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.date().replace(day=1)
@@ -245,7 +245,16 @@ def passages_by_month(
         .values("month")
         .annotate(**_outcome_counts())
     )
-    found = {_as_month(row["month"]): _counts_of(row) for row in rows}
+    found = {as_month(row["month"]): _counts_of(row) for row in rows}
+    return month_rows(found, since, until)
+
+
+def month_rows(
+    found: dict[datetime.date, OutcomeCounts],
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[GroupRow]:
+    """Counts found per month as rows, oldest first, with empty months counted as zero."""
     if not found:
         return []
     first = since or min(found)
@@ -359,7 +368,7 @@ def constraints_by_category_and_month(
     )
     cells: dict[tuple[str, datetime.date], int] = {}
     for row in rows:
-        cells[(row["category"], _as_month(row["month"]))] = row["n"]
+        cells[(row["category"], as_month(row["month"]))] = row["n"]
     if not cells:
         return ConstraintFigures(months=[], rows=[], month_totals=[], total=0)
     seen = [month for _category, month in cells]

@@ -10,29 +10,31 @@ one query (continuity a handful), whatever the number of records.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import ExtractYear, TruncQuarter
+from django.db.models.functions import ExtractYear, TruncMonth, TruncQuarter
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from pourparler.access.choices import PassageOutcome
-from pourparler.access.figures import passages_by_bearer, passages_by_month
+from pourparler.access.figures import GroupRow, OutcomeCounts, as_month, month_rows, ranked
+from pourparler.access.models import CheckpointPassage
 from pourparler.access.reading import passages_visible_to
 from pourparler.bearers.choices import BearerKind, Level
-from pourparler.bearers.models import WeaponBearer
+from pourparler.bearers.models import Unit, WeaponBearer
 from pourparler.commitments.choices import NOT_OBSERVED, NOT_OBSERVED_LABEL, Compliance
 from pourparler.commitments.models import Commitment
 from pourparler.concerns.choices import ConcernStatus
 from pourparler.concerns.models import Concern
 from pourparler.core.choices import CONTENT_ROLES
 from pourparler.core.models import Delegation, Membership
-from pourparler.dashboards import svg
+from pourparler.dashboards import kept, svg
 from pourparler.dialogue.models import Interaction
 from pourparler.handover.reading import SILENCE_DAYS, continuity_of
 from pourparler.integration.choices import IntegrationLevel, Pillar
@@ -59,6 +61,21 @@ class Scope:
 
     user: Any
     delegation: Delegation | None = None
+    # Rows several charts share, worked out once per view.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def kept(self) -> kept.Kept:
+        """The figures kept for the compartments this viewer reads in full (``kept.py``)."""
+        if "kept" not in self.memo:
+            self.memo["kept"] = kept.Kept(kept.full_compartments(self.user, self.delegation))
+        found: kept.Kept = self.memo["kept"]
+        return found
+
+    @property
+    def kept_compartments(self) -> list[Any]:
+        """The compartments counted from kept figures for this viewer."""
+        return list(self.kept.compartments)
 
     @property
     def headquarters(self) -> bool:
@@ -117,6 +134,59 @@ def visible_bearers(user: Any) -> QuerySet[WeaponBearer]:
     return WeaponBearer.objects.visible_to(user)
 
 
+# -- the rows several charts share ---------------------------------------------------------
+
+
+def _count_last_contacts(records: QuerySet[Any]) -> list[list[Any]]:
+    """The last interaction with each bearer at each level (kept as JSON)."""
+    return [
+        [str(bearer), level, last.isoformat()]
+        for bearer, level, last in records.filter(bearers__isnull=False)
+        .order_by()
+        .values_list("bearers", "level")
+        .annotate(last=Max("occurred_at"))
+    ]
+
+
+def _last_contacts(scope: Scope) -> list[tuple[Any, uuid.UUID, str, datetime.datetime]]:
+    """(compartment, bearer, level, last interaction) over every interaction the viewer
+    may see: kept per delegation for its plain interactions, counted live for the rest."""
+    if "last" in scope.memo:
+        return list(scope.memo["last"])
+    compartments = scope.kept_compartments
+    rows = [
+        (compartment, uuid.UUID(bearer), level, datetime.datetime.fromisoformat(last))
+        for compartment, (bearer, level, last) in scope.kept.rows(
+            "last-contacts", Interaction, _count_last_contacts
+        )
+    ]
+    rest = kept.the_rest(scope.narrow(Interaction.objects.visible_to(scope.user)), compartments)
+    rows.extend(
+        rest.filter(bearers__isnull=False)
+        .order_by()
+        .values_list("compartment_id", "bearers", "level")
+        .annotate(last=Max("occurred_at"))
+    )
+    scope.memo["last"] = rows
+    return list(rows)
+
+
+def _last_by_bearer_and_level(scope: Scope) -> dict[tuple[Any, str], datetime.datetime]:
+    last: dict[tuple[Any, str], datetime.datetime] = {}
+    for _compartment, bearer, level, when in _last_contacts(scope):
+        key = (bearer, level)
+        if key not in last or when > last[key]:
+            last[key] = when
+    return last
+
+
+def _bearer_kinds(scope: Scope) -> dict[Any, str]:
+    """The kind of every bearer the viewer may see."""
+    if "kinds" not in scope.memo:
+        scope.memo["kinds"] = dict(visible_bearers(scope.user).values_list("pk", "kind"))
+    return dict(scope.memo["kinds"])
+
+
 # -- coverage ------------------------------------------------------------------------------
 
 AGES: tuple[tuple[str, int | None], ...] = (
@@ -149,18 +219,14 @@ def age_group(days: int) -> str:
 def coverage(scope: Scope) -> Chart:
     """Bearers we are in contact with, by kind and level, by the age of the last contact
     at that level (one query)."""
-    user = scope.user
-    rows = (
-        scope.narrow(Interaction.objects.visible_to(user))
-        .filter(bearers__in=visible_bearers(user).values("pk"))
-        .order_by()
-        .values_list("bearers", "bearers__kind", "level")
-        .annotate(last=Max("occurred_at"))
-    )
     now = timezone.now()
     kinds: dict[str, set[Any]] = defaultdict(set)
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for pk, kind, level, last in rows:
+    kind_of = _bearer_kinds(scope)
+    for (pk, level), last in _last_by_bearer_and_level(scope).items():
+        kind = kind_of.get(pk)
+        if kind is None:
+            continue
         kinds[kind].add(pk)
         groups[(kind, level)][age_group((now - last).days)] += 1
     labels = age_labels()
@@ -226,18 +292,28 @@ def quarter_label(day: datetime.date) -> str:
     return _("%(year)s Q%(quarter)s") % {"year": day.year, "quarter": quarter}
 
 
-def concerns_over_time(scope: Scope) -> Chart:
-    """Concerns opened each quarter, by where they stand now (one query)."""
-    concerns = scope.narrow(Concern.objects.visible_to(scope.user))
-    rows = (
-        concerns.order_by()
+def _count_concerns(concerns: QuerySet[Any]) -> list[list[Any]]:
+    """Concerns by the quarter they were opened in and their status now (kept as JSON)."""
+    return [
+        [_quarter(quarter).isoformat(), status, n]
+        for quarter, status, n in concerns.order_by()
         .annotate(quarter=TruncQuarter("opened_on"))
         .values_list("quarter", "status")
         .annotate(n=Count("pk"))
-    )
-    cells: dict[tuple[datetime.date, str], int] = {}
-    for quarter, status, n in rows:
-        cells[(_quarter(quarter), status)] = n
+    ]
+
+
+def concerns_over_time(scope: Scope) -> Chart:
+    """Concerns opened each quarter, by where they stand now (one query)."""
+    compartments = scope.kept_compartments
+    cells: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for _compartment, (quarter, status, n) in scope.kept.rows(
+        "concerns-by-quarter", Concern, _count_concerns
+    ):
+        cells[(datetime.date.fromisoformat(quarter), status)] += n
+    rest = kept.the_rest(scope.narrow(Concern.objects.visible_to(scope.user)), compartments)
+    for quarter, status, n in _count_concerns(rest):
+        cells[(datetime.date.fromisoformat(quarter), status)] += n
     statuses = list(ConcernStatus.choices)
     quarters = _quarters(min(q for q, _s in cells), max(q for q, _s in cells)) if cells else []
     table = Table(
@@ -335,10 +411,69 @@ def _outcome_values(counts: Any) -> list[int]:
     return [int(getattr(counts, o.value)) for o in PassageOutcome]
 
 
+def _count_passages(passages: QuerySet[Any]) -> list[list[Any]]:
+    """Passages by month and the bearer holding the checkpoint, one count per outcome
+    (kept as JSON)."""
+    counts = {o.value: Count("pk", filter=Q(outcome=o)) for o in PassageOutcome}
+    rows = (
+        passages.order_by()
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month", "bearer_id")
+        .annotate(**counts)
+    )
+    return [
+        [
+            as_month(row["month"]).isoformat(),
+            None if row["bearer_id"] is None else str(row["bearer_id"]),
+            *(row[o.value] for o in PassageOutcome),
+        ]
+        for row in rows
+    ]
+
+
+def _passage_counts(scope: Scope) -> dict[tuple[datetime.date, Any], OutcomeCounts]:
+    """Checkpoint passages the viewer may see, per month and bearer: kept per delegation
+    for the plain ones, counted live for the rest."""
+    if "passages" in scope.memo:
+        return dict(scope.memo["passages"])
+    compartments = scope.kept_compartments
+    # Plain passages are also at checkpoints of plain bearers and units (whoever reads).
+    also = (Q(bearer__isnull=True) | kept.plain(WeaponBearer, "bearer__")) & (
+        Q(unit__isnull=True) | kept.plain(Unit, "unit__")
+    )
+    rest = kept.the_rest(scope.narrow(passages_visible_to(scope.user)), compartments, also)
+    found: dict[tuple[datetime.date, Any], OutcomeCounts] = {}
+    rows = [
+        row
+        for _compartment, row in scope.kept.rows(
+            "passages-by-month", CheckpointPassage, _count_passages, also
+        )
+    ]
+    for month, bearer, *values in [*rows, *_count_passages(rest)]:
+        key = (datetime.date.fromisoformat(month), None if bearer is None else uuid.UUID(bearer))
+        outcomes = dict(zip((o.value for o in PassageOutcome), values, strict=True))
+        found[key] = _add(found.get(key), OutcomeCounts(**outcomes))
+    scope.memo["passages"] = found
+    return dict(found)
+
+
+def _add(first: OutcomeCounts | None, second: OutcomeCounts) -> OutcomeCounts:
+    if first is None:
+        return second
+    return OutcomeCounts(
+        passed=first.passed + second.passed,
+        delayed=first.delayed + second.delayed,
+        turned_back=first.turned_back + second.turned_back,
+        incident=first.incident + second.incident,
+    )
+
+
 def access_over_time(scope: Scope) -> Chart:
     """Checkpoint passages per month, by outcome (one query, in the access app)."""
-    passages = scope.narrow(passages_visible_to(scope.user))
-    months = passages_by_month(passages)
+    found: dict[datetime.date, OutcomeCounts] = {}
+    for (month, _bearer), counts in _passage_counts(scope).items():
+        found[month] = _add(found.get(month), counts)
+    months = month_rows(found)
     table = Table(
         caption=_("Checkpoint passages per month, by outcome"),
         row_header=_("Month"),
@@ -361,14 +496,25 @@ def access_over_time(scope: Scope) -> Chart:
         description,
         table,
         svg.stacked_bars("access-time", title, description, _outcome_series(), bars, across=False),
-        model=passages.model,
+        model=CheckpointPassage,
     )
 
 
 def access_by_bearer(scope: Scope) -> Chart:
     """Checkpoint passages at each bearer's checkpoints, by outcome, most stopped first."""
-    passages = scope.narrow(passages_visible_to(scope.user))
-    rows = passages_by_bearer(passages)
+    by_bearer: dict[Any, OutcomeCounts] = {}
+    for (_month, bearer), counts in _passage_counts(scope).items():
+        by_bearer[bearer] = _add(by_bearer.get(bearer), counts)
+    names = dict(
+        visible_bearers(scope.user)
+        .filter(pk__in=[pk for pk in by_bearer if pk is not None])
+        .values_list("pk", "name")
+    )
+    rows = ranked(
+        GroupRow(label=names.get(pk, ""), counts=counts, bearer_id=pk)
+        for pk, counts in by_bearer.items()
+        if pk is None or pk in names
+    )
     table = Table(
         caption=_("Checkpoint passages by the bearer holding the checkpoint, by outcome"),
         row_header=_("Bearer"),
@@ -391,7 +537,7 @@ def access_by_bearer(scope: Scope) -> Chart:
         description,
         table,
         svg.stacked_bars("access-bearer", title, description, _outcome_series(), bars),
-        model=passages.model,
+        model=CheckpointPassage,
     )
 
 
@@ -509,7 +655,7 @@ def continuity(scope: Scope) -> Chart:
     ``handover.reading.continuity_of``); for headquarters, the same per delegation."""
     if scope.delegation is not None:
         return _continuity_of_delegation(scope.user, scope.delegation)
-    return _continuity_by_delegation(scope.user)
+    return _continuity_by_delegation(scope)
 
 
 def _continuity_title() -> tuple[str, str]:
@@ -553,29 +699,43 @@ def _continuity_of_delegation(user: Any, delegation: Delegation) -> Chart:
     )
 
 
-def _continuity_by_delegation(user: Any) -> Chart:
-    """The continuity indicators of every delegation the viewer may see, in six queries
+def _count_position_bearers(positions: QuerySet[Any]) -> list[list[Any]]:
+    """The bearers people hold positions in (kept as JSON)."""
+    return [
+        [str(bearer)]
+        for bearer in positions.order_by().values_list("bearer_id", flat=True).distinct()
+    ]
+
+
+def _bearers_with_positions(scope: Scope) -> set[tuple[Any, Any]]:
+    """(compartment, bearer) where the viewer may see someone holding a position."""
+    compartments = scope.kept_compartments
+    found = {
+        (compartment, uuid.UUID(bearer))
+        for compartment, (bearer,) in scope.kept.rows(
+            "position-bearers", Position, _count_position_bearers
+        )
+    }
+    rest = kept.the_rest(Position.objects.visible_to(scope.user), compartments)
+    found |= set(rest.order_by().values_list("compartment_id", "bearer_id").distinct())
+    return found
+
+
+def _continuity_by_delegation(scope: Scope) -> Chart:
+    """The continuity indicators of every delegation the viewer may see, in a few queries
     (``continuity_of`` for each would cost a few per delegation)."""
+    user = scope.user
     day = today()
     since = timezone.now() - datetime.timedelta(days=SILENCE_DAYS)
     delegations = list(
         Delegation.objects.visible_to(user).filter(is_headquarters=False).order_by("name")
     )
     last: dict[tuple[Any, Any], datetime.datetime] = {}
-    for compartment, bearer, when in (
-        Interaction.objects.visible_to(user)
-        .filter(bearers__isnull=False)
-        .order_by()
-        .values_list("compartment", "bearers")
-        .annotate(last=Max("occurred_at"))
-    ):
-        last[(compartment, bearer)] = when
-    known = set(last) | set(
-        Position.objects.visible_to(user)
-        .order_by()
-        .values_list("compartment", "bearer_id")
-        .distinct()
-    )
+    for compartment, bearer, _level, when in _last_contacts(scope):
+        key = (compartment, bearer)
+        if key not in last or when > last[key]:
+            last[key] = when
+    known = set(last) | _bearers_with_positions(scope)
     shown = set(
         visible_bearers(user)
         .filter(pk__in={bearer for _c, bearer in known})
@@ -602,8 +762,8 @@ def _continuity_by_delegation(user: Any) -> Chart:
         if bearer not in shown:
             continue
         dealt[compartment] += 1
-        when = last.get((compartment, bearer))
-        if when is None or when < since:
+        contact = last.get((compartment, bearer))
+        if contact is None or contact < since:
             silent[compartment] += 1
     title, description = _continuity_title()
     columns = [
@@ -667,15 +827,16 @@ def global_figures(scope: Scope) -> Chart:
     """Headquarters' global figures over the last year, as far as the viewer may see."""
     user = scope.user
     since = today() - datetime.timedelta(days=RECENT_DAYS)
-    # A moment, not a date lookup: the index on the time serves it.
     moment = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    in_contact = dict(
-        Interaction.objects.visible_to(user)
-        .filter(occurred_at__gte=moment, bearers__in=visible_bearers(user).values("pk"))
-        .order_by()
-        .values_list("bearers__kind")
-        .annotate(n=Count("bearers", distinct=True))
-    )
+    kind_of = _bearer_kinds(scope)
+    recent = {
+        bearer
+        for (bearer, _level), when in _last_by_bearer_and_level(scope).items()
+        if when >= moment and bearer in kind_of
+    }
+    in_contact: dict[str, int] = defaultdict(int)
+    for bearer in recent:
+        in_contact[kind_of[bearer]] += 1
     sessions = DisseminationSession.objects.visible_to(user).filter(held_on__gte=since)
     trained = (
         visible_bearers(user)

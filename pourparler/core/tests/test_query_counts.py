@@ -465,8 +465,8 @@ QUERIES: dict[str, int] = {
     "area_create": 10,
     "area_detail": 12,
     "area_edit": 16,
-    "dashboard": 18,
-    "dashboard_headquarters": 23,
+    "dashboard": 21,
+    "dashboard_headquarters": 25,
     "networks_bearer": 19,
     "search": 12,
     "api-v1:openapi-json": 3,
@@ -488,21 +488,21 @@ QUERIES: dict[str, int] = {
     "security_incident_list[hana]": 12,
     "session_list[hana]": 14,
     # Exports (CSV) of every list and every dashboard chart.
-    "dashboard_export[access-bearer]": 10,
-    "dashboard_export[access-time]": 10,
+    "dashboard_export[access-bearer]": 13,
+    "dashboard_export[access-time]": 12,
     "dashboard_export[commitments]": 10,
-    "dashboard_export[concerns]": 10,
+    "dashboard_export[concerns]": 12,
     "dashboard_export[continuity]": 14,
-    "dashboard_export[coverage]": 10,
+    "dashboard_export[coverage]": 13,
     "dashboard_export[integration]": 10,
     "dashboard_export[reach]": 10,
-    "dashboard_headquarters_export[access-bearer]": 9,
-    "dashboard_headquarters_export[access-time]": 9,
+    "dashboard_headquarters_export[access-bearer]": 13,
+    "dashboard_headquarters_export[access-time]": 12,
     "dashboard_headquarters_export[commitments]": 9,
-    "dashboard_headquarters_export[concerns]": 9,
-    "dashboard_headquarters_export[continuity]": 14,
-    "dashboard_headquarters_export[coverage]": 9,
-    "dashboard_headquarters_export[global]": 13,
+    "dashboard_headquarters_export[concerns]": 12,
+    "dashboard_headquarters_export[continuity]": 17,
+    "dashboard_headquarters_export[coverage]": 13,
+    "dashboard_headquarters_export[global]": 17,
     "dashboard_headquarters_export[integration]": 9,
     "dashboard_headquarters_export[reach]": 9,
     "export_list[acceptance]": 10,
@@ -969,6 +969,9 @@ def _measure_twice() -> dict[str, Measure]:
         for batch in (1, 2):
             if batch == 2:
                 add_batch(world, 2, records)
+            # The dashboards keep figures per delegation, counted again after a change
+            # (dashboards/kept.py): a view after the first one is what is pinned.
+            figures.charts(figures.Scope(world.hana))
             for key, (client, url) in plan.items():
                 status, sql, body = request(client, url)
                 results[key].bodies.append(body)

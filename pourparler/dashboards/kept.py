@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from pourparler.core.access import clearance_for
 from pourparler.core.choices import AccessScope, AuditKind
@@ -97,13 +97,17 @@ def _stale(kept: Sequence[KeptFigure]) -> set[Any]:
     if not kept:
         return set()
     since = min(row.version for row in kept)
-    last_change = dict(
+    # The events since, read along the chain's primary key and grouped here: grouping in
+    # SQL lets SQLite walk the whole chain through the compartment index instead.
+    last_change: dict[Any, int] = {}
+    for compartment_id, seq in (
         AuditEvent.objects.filter(seq__gt=since)
         .exclude(kind__in=READ_ONLY_KINDS)
         .order_by()
-        .values_list("compartment_id")
-        .annotate(last=Max("seq"))
-    )
+        .values_list("compartment_id", "seq")
+        .iterator(chunk_size=2000)
+    ):
+        last_change[compartment_id] = max(seq, last_change.get(compartment_id, 0))
     everywhere = last_change.get(None, 0)
     return {
         row.compartment_id

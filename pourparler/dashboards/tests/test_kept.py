@@ -92,7 +92,7 @@ def test_kept_figures_equal_live_ones_for_every_viewer_after_every_change(
 
 
 def test_kept_rows_are_counted_again_only_where_something_changed(shared: Shared) -> None:
-    world, w = shared
+    world, _w = shared
     alice, varnia, kestria = world.alice, world.varnia, world.kestria
     figures.charts(Scope(world.hana))
     before = versions()

@@ -68,14 +68,9 @@ class Scope:
     def kept(self) -> kept.Kept:
         """The figures kept for the compartments this viewer reads in full (``kept.py``)."""
         if "kept" not in self.memo:
-            self.memo["kept"] = kept.Kept(kept.full_compartments(self.user, self.delegation))
+            self.memo["kept"] = kept.full_compartments(self.user, self.delegation)
         found: kept.Kept = self.memo["kept"]
         return found
-
-    @property
-    def kept_compartments(self) -> list[Any]:
-        """The compartments counted from kept figures for this viewer."""
-        return list(self.kept.compartments)
 
     @property
     def headquarters(self) -> bool:
@@ -153,14 +148,13 @@ def _last_contacts(scope: Scope) -> list[tuple[Any, uuid.UUID, str, datetime.dat
     may see: kept per delegation for its plain interactions, counted live for the rest."""
     if "last" in scope.memo:
         return list(scope.memo["last"])
-    compartments = scope.kept_compartments
     rows = [
         (compartment, uuid.UUID(bearer), level, datetime.datetime.fromisoformat(last))
         for compartment, (bearer, level, last) in scope.kept.rows(
             "last-contacts", Interaction, _count_last_contacts
         )
     ]
-    rest = kept.the_rest(scope.narrow(Interaction.objects.visible_to(scope.user)), compartments)
+    rest = kept.the_rest(scope.narrow(Interaction.objects.visible_to(scope.user)), scope.kept)
     rows.extend(
         rest.filter(bearers__isnull=False)
         .order_by()
@@ -305,13 +299,12 @@ def _count_concerns(concerns: QuerySet[Any]) -> list[list[Any]]:
 
 def concerns_over_time(scope: Scope) -> Chart:
     """Concerns opened each quarter, by where they stand now (one query)."""
-    compartments = scope.kept_compartments
     cells: dict[tuple[datetime.date, str], int] = defaultdict(int)
     for _compartment, (quarter, status, n) in scope.kept.rows(
         "concerns-by-quarter", Concern, _count_concerns
     ):
         cells[(datetime.date.fromisoformat(quarter), status)] += n
-    rest = kept.the_rest(scope.narrow(Concern.objects.visible_to(scope.user)), compartments)
+    rest = kept.the_rest(scope.narrow(Concern.objects.visible_to(scope.user)), scope.kept)
     for quarter, status, n in _count_concerns(rest):
         cells[(datetime.date.fromisoformat(quarter), status)] += n
     statuses = list(ConcernStatus.choices)
@@ -411,19 +404,20 @@ def _outcome_values(counts: Any) -> list[int]:
     return [int(getattr(counts, o.value)) for o in PassageOutcome]
 
 
-def _count_passages(passages: QuerySet[Any]) -> list[list[Any]]:
-    """Passages by month and the bearer holding the checkpoint, one count per outcome
-    (kept as JSON)."""
-    counts = {o.value: Count("pk", filter=Q(outcome=o)) for o in PassageOutcome}
-    rows = (
-        passages.order_by()
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month", "bearer_id")
-        .annotate(**counts)
-    )
+def _count_passages_by_month(passages: QuerySet[Any]) -> list[list[Any]]:
+    """Passages by month, one count per outcome (kept as JSON)."""
+    rows = passages.order_by().annotate(month=TruncMonth("occurred_at")).values("month")
+    return [
+        [as_month(row["month"]).isoformat(), *(row[o.value] for o in PassageOutcome)]
+        for row in rows.annotate(**_outcome_counts())
+    ]
+
+
+def _count_passages_by_bearer(passages: QuerySet[Any]) -> list[list[Any]]:
+    """Passages by the bearer holding the checkpoint, one count per outcome (kept as JSON)."""
+    rows = passages.order_by().values("bearer_id").annotate(**_outcome_counts())
     return [
         [
-            as_month(row["month"]).isoformat(),
             None if row["bearer_id"] is None else str(row["bearer_id"]),
             *(row[o.value] for o in PassageOutcome),
         ]
@@ -431,30 +425,36 @@ def _count_passages(passages: QuerySet[Any]) -> list[list[Any]]:
     ]
 
 
-def _passage_counts(scope: Scope) -> dict[tuple[datetime.date, Any], OutcomeCounts]:
-    """Checkpoint passages the viewer may see, per month and bearer: kept per delegation
-    for the plain ones, counted live for the rest."""
-    if "passages" in scope.memo:
-        return dict(scope.memo["passages"])
-    compartments = scope.kept_compartments
+def _outcome_counts() -> dict[str, Any]:
+    return {o.value: Count("pk", filter=Q(outcome=o)) for o in PassageOutcome}
+
+
+def _passage_counts(scope: Scope, by: str) -> dict[Any, OutcomeCounts]:
+    """Checkpoint passages the viewer may see, per month (``by="month"``) or bearer: kept
+    per delegation for the plain ones, counted live for the rest."""
     # Plain passages are also at checkpoints of plain bearers and units (whoever reads).
     also = (Q(bearer__isnull=True) | kept.plain(WeaponBearer, "bearer__")) & (
         Q(unit__isnull=True) | kept.plain(Unit, "unit__")
     )
-    rest = kept.the_rest(scope.narrow(passages_visible_to(scope.user)), compartments, also)
-    found: dict[tuple[datetime.date, Any], OutcomeCounts] = {}
+    also_not = Q(bearer__in=kept.not_plain(WeaponBearer)) | Q(unit__in=kept.not_plain(Unit))
+    count = _count_passages_by_month if by == "month" else _count_passages_by_bearer
+    rest = kept.the_rest(scope.narrow(passages_visible_to(scope.user)), scope.kept, also_not)
     rows = [
         row
         for _compartment, row in scope.kept.rows(
-            "passages-by-month", CheckpointPassage, _count_passages, also
+            f"passages-by-{by}", CheckpointPassage, count, also
         )
     ]
-    for month, bearer, *values in [*rows, *_count_passages(rest)]:
-        key = (datetime.date.fromisoformat(month), None if bearer is None else uuid.UUID(bearer))
+    found: dict[Any, OutcomeCounts] = {}
+    for group, *values in [*rows, *count(rest)]:
+        key: Any
+        if by == "month":
+            key = datetime.date.fromisoformat(group)
+        else:
+            key = None if group is None else uuid.UUID(group)
         outcomes = dict(zip((o.value for o in PassageOutcome), values, strict=True))
         found[key] = _add(found.get(key), OutcomeCounts(**outcomes))
-    scope.memo["passages"] = found
-    return dict(found)
+    return found
 
 
 def _add(first: OutcomeCounts | None, second: OutcomeCounts) -> OutcomeCounts:
@@ -470,10 +470,7 @@ def _add(first: OutcomeCounts | None, second: OutcomeCounts) -> OutcomeCounts:
 
 def access_over_time(scope: Scope) -> Chart:
     """Checkpoint passages per month, by outcome (one query, in the access app)."""
-    found: dict[datetime.date, OutcomeCounts] = {}
-    for (month, _bearer), counts in _passage_counts(scope).items():
-        found[month] = _add(found.get(month), counts)
-    months = month_rows(found)
+    months = month_rows(_passage_counts(scope, "month"))
     table = Table(
         caption=_("Checkpoint passages per month, by outcome"),
         row_header=_("Month"),
@@ -502,9 +499,7 @@ def access_over_time(scope: Scope) -> Chart:
 
 def access_by_bearer(scope: Scope) -> Chart:
     """Checkpoint passages at each bearer's checkpoints, by outcome, most stopped first."""
-    by_bearer: dict[Any, OutcomeCounts] = {}
-    for (_month, bearer), counts in _passage_counts(scope).items():
-        by_bearer[bearer] = _add(by_bearer.get(bearer), counts)
+    by_bearer = _passage_counts(scope, "bearer")
     names = dict(
         visible_bearers(scope.user)
         .filter(pk__in=[pk for pk in by_bearer if pk is not None])
@@ -699,26 +694,14 @@ def _continuity_of_delegation(user: Any, delegation: Delegation) -> Chart:
     )
 
 
-def _count_position_bearers(positions: QuerySet[Any]) -> list[list[Any]]:
-    """The bearers people hold positions in (kept as JSON)."""
-    return [
-        [str(bearer)]
-        for bearer in positions.order_by().values_list("bearer_id", flat=True).distinct()
-    ]
-
-
 def _bearers_with_positions(scope: Scope) -> set[tuple[Any, Any]]:
     """(compartment, bearer) where the viewer may see someone holding a position."""
-    compartments = scope.kept_compartments
-    found = {
-        (compartment, uuid.UUID(bearer))
-        for compartment, (bearer,) in scope.kept.rows(
-            "position-bearers", Position, _count_position_bearers
-        )
-    }
-    rest = kept.the_rest(Position.objects.visible_to(scope.user), compartments)
-    found |= set(rest.order_by().values_list("compartment_id", "bearer_id").distinct())
-    return found
+    return set(
+        Position.objects.visible_to(scope.user)
+        .order_by()
+        .values_list("compartment", "bearer_id")
+        .distinct()
+    )
 
 
 def _continuity_by_delegation(scope: Scope) -> Chart:

@@ -72,19 +72,23 @@ def plain(model: type[models.Model], prefix: str = "", compartment: str = "") ->
     return q
 
 
-def full_compartments(user: Any, delegation: Delegation | None) -> list[Any]:
-    """The compartments whose plain records the viewer sees in full, narrowed to one
-    delegation for its dashboard."""
+def full_compartments(user: Any, delegation: Delegation | None) -> Kept:
+    """The kept figures of the compartments whose plain records the viewer sees in full,
+    narrowed to one delegation for its dashboard."""
     clearance = clearance_for(user)
     if clearance is None:
-        return []
+        return Kept([])
     if clearance.reads_every_compartment:
         ids = set(Delegation.objects.order_by().values_list("pk", flat=True))
+        every = True
     else:
         ids = set(clearance.compartments_for("view"))
+        every = False
     if delegation is not None:
         ids &= {delegation.pk}
-    return sorted(ids, key=str)
+        # The figures are narrowed to the delegation: no other compartment counts.
+        every = bool(ids)
+    return Kept(sorted(ids, key=str), every=every)
 
 
 def _head() -> int:
@@ -120,8 +124,11 @@ class Kept:
     """The kept figures of some compartments, read (and checked for changes) once for
     every figure of a view."""
 
-    def __init__(self, compartments: Iterable[Any]) -> None:
+    def __init__(self, compartments: Iterable[Any], every: bool = False) -> None:
         self.compartments = list(compartments)
+        # Whether the compartments are all those the figures may count (so a record the
+        # viewer sees is outside them only when it belongs to none).
+        self.every = every
         self._fresh: dict[tuple[str, Any], KeptFigure] | None = None
 
     def _load(self) -> dict[tuple[str, Any], KeptFigure]:
@@ -143,7 +150,8 @@ class Kept:
         elsewhere.
 
         ``also`` narrows what is plain for this figure (say, passages at checkpoints of
-        plain bearers); ``the_rest`` must be given the same."""
+        plain bearers); ``the_rest`` must be given its opposite."""
+        assert not getattr(model, "access_via", ()), "kept figures count records without parents"
         if not self.compartments:
             return []
         fresh = self._load()
@@ -177,12 +185,24 @@ def _count_again(
     return figure
 
 
-def the_rest(
-    visible: QuerySet[Any], compartments: Iterable[Any], also: Q | None = None
-) -> QuerySet[Any]:
+def the_rest(visible: QuerySet[Any], kept: Kept, also_not: Q | None = None) -> QuerySet[Any]:
     """What the viewer sees beyond the kept rows: ``visible`` (already through the read
-    path) without the plain records of the compartments counted from kept rows."""
-    counted = plain(visible.model) & Q(compartment_id__in=list(compartments))
-    if also is not None:
-        counted &= also
-    return visible.exclude(counted)
+    path) without the plain records of the kept compartments.
+
+    Written as what makes a visible record not counted (restricted, outside the kept
+    compartments, or ``also_not``: the opposite of ``Kept.rows``' ``also``) so that the
+    database finds it through indexes, not by reading every record."""
+    if not kept.compartments:
+        return visible
+    outside = Q(restricted=True) | Q(compartment_id__isnull=True)
+    if not kept.every:
+        outside |= ~Q(compartment_id__in=kept.compartments)
+    if also_not is not None:
+        outside |= also_not
+    return visible.filter(outside)
+
+
+def not_plain(model: type[models.Model]) -> QuerySet[Any]:
+    """The keys of registry records that are not plain (deleted, restricted, or under one
+    that is), for ``also_not``."""
+    return model._default_manager.exclude(plain(model)).values("pk")

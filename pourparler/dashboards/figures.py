@@ -151,7 +151,7 @@ def _last_contacts(scope: Scope) -> list[tuple[Any, uuid.UUID, str, datetime.dat
     rows = [
         (compartment, uuid.UUID(bearer), level, datetime.datetime.fromisoformat(last))
         for compartment, (bearer, level, last) in scope.kept.rows(
-            "last-contacts", Interaction, _count_last_contacts
+            "last-contacts.1", Interaction, _count_last_contacts
         )
     ]
     rest = kept.the_rest(scope.narrow(Interaction.objects.visible_to(scope.user)), scope.kept)
@@ -301,7 +301,7 @@ def concerns_over_time(scope: Scope) -> Chart:
     """Concerns opened each quarter, by where they stand now (one query)."""
     cells: dict[tuple[datetime.date, str], int] = defaultdict(int)
     for _compartment, (quarter, status, n) in scope.kept.rows(
-        "concerns-by-quarter", Concern, _count_concerns
+        "concerns-by-quarter.1", Concern, _count_concerns
     ):
         cells[(datetime.date.fromisoformat(quarter), status)] += n
     rest = kept.the_rest(scope.narrow(Concern.objects.visible_to(scope.user)), scope.kept)
@@ -442,7 +442,7 @@ def _passage_counts(scope: Scope, by: str) -> dict[Any, OutcomeCounts]:
     rows = [
         row
         for _compartment, row in scope.kept.rows(
-            f"passages-by-{by}", CheckpointPassage, count, also
+            f"passages-by-{by}.1", CheckpointPassage, count, also
         )
     ]
     found: dict[Any, OutcomeCounts] = {}

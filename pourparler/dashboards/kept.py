@@ -147,7 +147,8 @@ class Kept:
     ) -> list[tuple[Any, Row]]:
         """The rows ``count`` gives over the plain records of each compartment, with
         their compartment: kept ones where nothing changed, counted again (and kept)
-        elsewhere.
+        elsewhere. ``key`` ends with the rows' format (``.1``): a new format is a new
+        key, so rows kept by an earlier version are never read.
 
         ``also`` narrows what is plain for this figure (say, passages at checkpoints of
         plain bearers); ``the_rest`` must be given its opposite."""

@@ -124,7 +124,7 @@ def test_kept_rows_hold_no_restricted_record(shared: Shared) -> None:
     figures.charts(Scope(world.hana))
     secret = Interaction.objects.filter(restricted=True, compartment=world.varnia).first()
     assert secret is not None
-    row = KeptFigure.objects.get(key="last-contacts", compartment=world.varnia)
+    row = KeptFigure.objects.get(key="last-contacts.1", compartment=world.varnia)
     # Carol's restricted contact (3 days ago, operational) is in no kept row.
     when = secret.occurred_at.isoformat()
     assert all(last != when for _bearer, _level, last in row.rows)

@@ -123,10 +123,12 @@ test: bootstrap system-deps
 BENCH_SCALE ?= small
 BENCH_ENGINES ?= sqlite postgresql
 BENCH_REQUESTS ?= 200
+# More runner options (docs/benchmarks.md), e.g. BENCH_ARGS="--floor-requests 50".
+BENCH_ARGS ?=
 bench: bootstrap
 	if [[ " $(BENCH_ENGINES) " == *" postgresql "* ]]; then scripts/system-deps.sh postgresql; fi
 	for engine in $(BENCH_ENGINES); do \
-		bench/run.sh "$$engine" $(BENCH_SCALE) --requests $(BENCH_REQUESTS); \
+		bench/run.sh "$$engine" $(BENCH_SCALE) --requests $(BENCH_REQUESTS) $(BENCH_ARGS); \
 	done
 
 clean:

@@ -133,11 +133,21 @@ class Runner:
     """Measure the endpoints on the world in the database the settings name."""
 
     def __init__(
-        self, world: BenchWorld, *, requests: int, warmup: int, scale: str, profiled: int = 20
+        self,
+        world: BenchWorld,
+        *,
+        requests: int,
+        warmup: int,
+        scale: str,
+        profiled: int = 20,
+        floor_requests: int | None = None,
     ) -> None:
         self.world = world
         self.profiled = profiled
         self.requests = requests
+        # The floors may take fewer timed requests than the stack (at the large scale the
+        # slowest pages would otherwise take hours); the stack always takes ``requests``.
+        self.floor_requests = requests if floor_requests is None else floor_requests
         self.warmup = warmup
         self.scale = scale
         self.db = sql.Driver()
@@ -320,7 +330,7 @@ class Runner:
         statuses: dict[int, int] = {}
         with override_settings(MIDDLEWARE=[], ROOT_URLCONF="pourparler.bench.floor"):
             bare = Client(HTTP_HOST=HOST)
-            for i, value in enumerate(endpoint.inputs):
+            for i, value in enumerate(endpoint.inputs[: self.warmup + self.floor_requests]):
                 elapsed, status, _ = self._get(bare, endpoint.floor_url(value), {})
                 statuses[status] = statuses.get(status, 0) + 1
                 if i >= self.warmup:
@@ -331,7 +341,7 @@ class Runner:
         assert endpoint.sql is not None
         samples: list[float] = []
         rows: list[int] = []
-        for i, value in enumerate(endpoint.inputs):
+        for i, value in enumerate(endpoint.inputs[: self.warmup + self.floor_requests]):
             started = time.perf_counter()
             read = endpoint.sql(value)
             elapsed = time.perf_counter() - started
@@ -355,7 +365,7 @@ class Runner:
             )
         samples: list[float] = []
         rows: list[int] = []
-        for i in range(self.warmup + self.requests):
+        for i in range(self.warmup + self.floor_requests):
             statements = captured_sets[i % len(captured_sets)]
             started = time.perf_counter()
             read = self.db.replay(statements)
@@ -530,7 +540,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"World: `pourparler generate --scale {report['scale']} --seed {report['seed']} "
         f"--until {report['until']}`; {report['counts']}. {report['requests']} timed requests "
-        f"per endpoint after {report['warmup']} untimed. Times in ms. "
+        f"per endpoint after {report['warmup']} untimed"
+        f"{floors_note(report)}. Times in ms. "
         "Stack: the whole application through Django's test client; floor: a bare "
         "endpoint with no middleware; SQL: the database floor through the driver "
         "(replayed: the page's own SELECTs). Ratios are of the p95s.",
@@ -596,12 +607,24 @@ def counts() -> str:
     )
 
 
+def floors_note(report: dict[str, Any]) -> str:
+    """How many timed requests the floors took, when fewer than the stack."""
+    floors = report.get("floor_requests", report["requests"])
+    if floors == report["requests"]:
+        return ""
+    return f" ({floors} timed requests for each floor)"
+
+
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m pourparler.bench")
     parser.add_argument("--engine", default=None, help="label only (default: the connection's)")
     parser.add_argument("--scale", default="small", help="label, and the import's size")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--floor-requests", type=int, default=None, help="timed requests of each floor"
+    )
+    parser.add_argument("--profiled", type=int, default=20, help="requests in each profile")
     parser.add_argument("--only", nargs="*", default=None, help="endpoint keys to run")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--until", default=os.environ.get("BENCH_UNTIL", "2026-06-30"))
@@ -617,6 +640,8 @@ def cli(argv: list[str]) -> int:
         warmup=options.warmup,
         only=options.only,
         until=options.until,
+        profiled=options.profiled,
+        floor_requests=options.floor_requests,
     )
     if options.merge:
         report = merged(report, options.out, options.engine)
@@ -634,6 +659,7 @@ def run_bench(
     until: str = "",
     progress: Callable[[str], None] = print,
     profiled: int = 20,
+    floor_requests: int | None = None,
 ) -> dict[str, Any]:
     """Measure everything on the database the settings name; return the report."""
     started = time.perf_counter()
@@ -643,13 +669,21 @@ def run_bench(
         "seed": 1,
         "until": until,
         "requests": requests,
+        "floor_requests": requests if floor_requests is None else floor_requests,
         "warmup": warmup,
         "machine": machine(),
         "counts": counts(),
     }
     world = load_world()
     progress(f"Benchmarks on {connection.vendor}, {report['counts']}:")
-    runner = Runner(world, requests=requests, warmup=warmup, scale=scale, profiled=profiled)
+    runner = Runner(
+        world,
+        requests=requests,
+        warmup=warmup,
+        scale=scale,
+        profiled=profiled,
+        floor_requests=floor_requests,
+    )
     report["profiled_requests"] = profiled
     report.update(runner.run(only, progress))
     report["seconds"] = round(time.perf_counter() - started, 1)

@@ -154,13 +154,14 @@ def _last_contacts(scope: Scope) -> list[tuple[Any, uuid.UUID, str, datetime.dat
             "last-contacts.1", Interaction, _count_last_contacts
         )
     ]
-    rest = kept.the_rest(scope.narrow(Interaction.objects.visible_to(scope.user)), scope.kept)
-    rows.extend(
-        rest.filter(bearers__isnull=False)
-        .order_by()
-        .values_list("compartment_id", "bearers", "level")
-        .annotate(last=Max("occurred_at"))
-    )
+    visible = scope.narrow(Interaction.objects.visible_to(scope.user))
+    for rest in kept.the_rest(visible, scope.kept, scope.user):
+        rows.extend(
+            rest.filter(bearers__isnull=False)
+            .order_by()
+            .values_list("compartment_id", "bearers", "level")
+            .annotate(last=Max("occurred_at"))
+        )
     scope.memo["last"] = rows
     return list(rows)
 
@@ -304,9 +305,10 @@ def concerns_over_time(scope: Scope) -> Chart:
         "concerns-by-quarter.1", Concern, _count_concerns
     ):
         cells[(datetime.date.fromisoformat(quarter), status)] += n
-    rest = kept.the_rest(scope.narrow(Concern.objects.visible_to(scope.user)), scope.kept)
-    for quarter, status, n in _count_concerns(rest):
-        cells[(datetime.date.fromisoformat(quarter), status)] += n
+    visible = scope.narrow(Concern.objects.visible_to(scope.user))
+    for rest in kept.the_rest(visible, scope.kept, scope.user):
+        for quarter, status, n in _count_concerns(rest):
+            cells[(datetime.date.fromisoformat(quarter), status)] += n
     statuses = list(ConcernStatus.choices)
     quarters = _quarters(min(q for q, _s in cells), max(q for q, _s in cells)) if cells else []
     table = Table(
@@ -438,15 +440,17 @@ def _passage_counts(scope: Scope, by: str) -> dict[Any, OutcomeCounts]:
     )
     also_not = Q(bearer__in=kept.not_plain(WeaponBearer)) | Q(unit__in=kept.not_plain(Unit))
     count = _count_passages_by_month if by == "month" else _count_passages_by_bearer
-    rest = kept.the_rest(scope.narrow(passages_visible_to(scope.user)), scope.kept, also_not)
+    visible = scope.narrow(passages_visible_to(scope.user))
     rows = [
         row
         for _compartment, row in scope.kept.rows(
             f"passages-by-{by}.1", CheckpointPassage, count, also
         )
     ]
+    for rest in kept.the_rest(visible, scope.kept, scope.user, also_not):
+        rows.extend(count(rest))
     found: dict[Any, OutcomeCounts] = {}
-    for group, *values in [*rows, *count(rest)]:
+    for group, *values in rows:
         key: Any
         if by == "month":
             key = datetime.date.fromisoformat(group)

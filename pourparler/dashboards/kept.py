@@ -46,6 +46,15 @@ READ_ONLY_KINDS = (
 )
 
 Row = list[Any]
+
+# Every kept figure's key, with the format of its rows: a new format is a new key, and
+# rows under an old one are never read again.
+KEYS = (
+    "last-contacts.1",
+    "concerns-by-quarter.1",
+    "passages-by-month.1",
+    "passages-by-bearer.1",
+)
 Counter = Callable[[QuerySet[Any]], list[Row]]
 
 
@@ -96,8 +105,9 @@ def _head() -> int:
     return int(head or 0)
 
 
-def _stale(kept: Sequence[KeptFigure]) -> set[Any]:
-    """Compartments with a change in the audit chain since their rows were counted."""
+def _stale(kept: Sequence[KeptFigure]) -> set[int]:
+    """The kept rows (by id) of compartments with a change in the audit chain since they
+    were counted."""
     if not kept:
         return set()
     since = min(row.version for row in kept)
@@ -114,7 +124,7 @@ def _stale(kept: Sequence[KeptFigure]) -> set[Any]:
         last_change[compartment_id] = max(seq, last_change.get(compartment_id, 0))
     everywhere = last_change.get(None, 0)
     return {
-        row.compartment_id
+        row.pk
         for row in kept
         if max(everywhere, last_change.get(row.compartment_id, 0)) > row.version
     }
@@ -133,12 +143,12 @@ class Kept:
 
     def _load(self) -> dict[tuple[str, Any], KeptFigure]:
         if self._fresh is None:
-            kept = list(KeptFigure.objects.filter(compartment_id__in=self.compartments))
+            kept = list(
+                KeptFigure.objects.filter(compartment_id__in=self.compartments, key__in=KEYS)
+            )
             stale = _stale(kept)
             self._fresh = {
-                (row.key, row.compartment_id): row
-                for row in kept
-                if row.compartment_id not in stale
+                (row.key, row.compartment_id): row for row in kept if row.pk not in stale
             }
         return self._fresh
 
@@ -147,12 +157,12 @@ class Kept:
     ) -> list[tuple[Any, Row]]:
         """The rows ``count`` gives over the plain records of each compartment, with
         their compartment: kept ones where nothing changed, counted again (and kept)
-        elsewhere. ``key`` ends with the rows' format (``.1``): a new format is a new
-        key, so rows kept by an earlier version are never read.
+        elsewhere. ``key`` is one of ``KEYS``.
 
         ``also`` narrows what is plain for this figure (say, passages at checkpoints of
         plain bearers); ``the_rest`` must be given its opposite."""
         assert not getattr(model, "access_via", ()), "kept figures count records without parents"
+        assert key in KEYS, key
         if not self.compartments:
             return []
         fresh = self._load()
@@ -186,21 +196,46 @@ def _count_again(
     return figure
 
 
-def the_rest(visible: QuerySet[Any], kept: Kept, also_not: Q | None = None) -> QuerySet[Any]:
+def the_rest(
+    visible: QuerySet[Any], kept: Kept, user: Any, also_not: Q | None = None
+) -> list[QuerySet[Any]]:
     """What the viewer sees beyond the kept rows: ``visible`` (already through the read
-    path) without the plain records of the kept compartments.
+    path) without the plain records of the kept compartments, as querysets with no record
+    in common (their counts add up).
 
-    Written as what makes a visible record not counted (restricted, outside the kept
-    compartments, or ``also_not``: the opposite of ``Kept.rows``' ``also``) so that the
-    database finds it through indexes, not by reading every record."""
+    Each is written so that the database finds its few records through an index instead
+    of reading every record: restricted records from the people named on them (and the
+    grants on records, the only other way to see one, ``core.access``); records in no
+    compartment or outside the kept ones; records not plain for this figure
+    (``also_not``, the opposite of ``Kept.rows``' ``also``)."""
     if not kept.compartments:
-        return visible
-    outside = Q(restricted=True) | Q(compartment_id__isnull=True)
+        return [visible]
+    model = visible.model
+    link = model._meta.get_field("restricted_to")
+    through = link.remote_field.through
+    named = through._default_manager.filter(**{link.m2m_reverse_field_name(): user.pk}).values(
+        link.m2m_field_name()
+    )
+    opened = Q(pk__in=named)
+    clearance = clearance_for(user)
+    granted = clearance.granted(model._meta.label, "view") if clearance else frozenset()
+    if granted:
+        opened |= Q(pk__in=granted)
+    parts = [
+        visible.filter(opened, restricted=True),
+        visible.filter(restricted=False, compartment_id__isnull=True),
+    ]
     if not kept.every:
-        outside |= ~Q(compartment_id__in=kept.compartments)
+        parts.append(
+            visible.filter(restricted=False, compartment_id__isnull=False).exclude(
+                compartment_id__in=kept.compartments
+            )
+        )
     if also_not is not None:
-        outside |= also_not
-    return visible.filter(outside)
+        parts.append(
+            visible.filter(also_not, restricted=False, compartment_id__in=kept.compartments)
+        )
+    return parts
 
 
 def not_plain(model: type[models.Model]) -> QuerySet[Any]:

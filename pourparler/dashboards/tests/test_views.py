@@ -25,22 +25,22 @@ HEADQUARTERS = reverse("dashboard_headquarters")
 CHARTS = ("coverage", "concerns", "commitments", "access-time", "access-bearer", "reach")
 # Session, user, device, postings, grants (5); the delegations (1); one query per chart (7),
 # but coverage, concerns and the two access charts read kept figures (kept.py: the kept
-# rows and the changes since, 2), add what is not kept (one each for interactions,
-# concerns and the two access charts) and look up the bearers' kinds and names (2); the
-# handover app's continuity (5). Once the kept figures are fresh: after a change, the
+# rows and the changes since, 2), add what is not kept (two queries each: records
+# restricted to the viewer, records in no compartment) and look up the bearers' kinds and
+# names (2), the access charts one more each (passages at bearers or units not plain);
+# the handover app's continuity (5). Once the kept figures are fresh: after a change, the
 # first view counts the changed delegations again.
-PAGE_QUERIES = 22
+PAGE_QUERIES = 28
 # Sign-in and clearance (5), one per chart (7), continuity by delegation (6), global (5:
 # contacts, bearers trained, reach, concerns, areas of control; 3 more for the population
 # once there is an area of control, whatever their number); the kept figures as on the
-# delegation's page (2, and the delegations read in full, 1), what is not kept (one more
-# for the second access chart; interactions and concerns are counted in place of their
-# own query), the bearers' kinds and names (2).
-HEADQUARTERS_QUERIES = 26
+# delegation's page (2, and the delegations read in full, 1), what is not kept as there
+# (interactions and concerns in place of their own query), the bearers' kinds and names.
+HEADQUARTERS_QUERIES = 32
 # Sign-in and clearance (5), the delegations (1), one chart (coverage: the kept figures
-# and the changes since, 2, what is not kept, 1, the bearers' kinds, 1), the audit append
+# and the changes since, 2, what is not kept, 2, the bearers' kinds, 1), the audit append
 # (3: lock the head, insert the event, move the head).
-EXPORT_QUERIES = 13
+EXPORT_QUERIES = 14
 
 
 def export(key: str, fmt: str, headquarters: bool = False) -> str:
